@@ -1,0 +1,36 @@
+"""resurgence: is an armed group coming back? Statistics, not adjectives.
+
+Curated counts and event data become validated monthly series by region, which
+feed changepoint, seasonal and forecasting models, escalation alerts and reports.
+"""
+
+from ._version import __version__
+from .errors import (
+    DataValidationError,
+    DataWarning,
+    InputError,
+    ModelError,
+    ModelWarning,
+    ResurgenceError,
+    ResurgenceWarning,
+    SeriesError,
+    UnknownRegionError,
+)
+from .months import as_monthly_series, format_month, month_range, parse_month
+
+__all__ = [
+    "__version__",
+    "DataValidationError",
+    "DataWarning",
+    "InputError",
+    "ModelError",
+    "ModelWarning",
+    "ResurgenceError",
+    "ResurgenceWarning",
+    "SeriesError",
+    "UnknownRegionError",
+    "as_monthly_series",
+    "format_month",
+    "month_range",
+    "parse_month",
+]

@@ -1,0 +1,1 @@
+"""One module per ``resurgence`` subcommand; see :mod:`resurgence.cli`."""
