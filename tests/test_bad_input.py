@@ -16,7 +16,8 @@ from resurgence.validation import load_observations
 
 DATA = default_series_dir()
 FILES = sorted(p.name for p in DATA.glob("*.csv"))
-HEADER = next(csv.reader(open(DATA / FILES[0], encoding="utf-8")))
+with open(DATA / FILES[0], encoding="utf-8") as _fh:
+    HEADER = next(csv.reader(_fh))
 COL = {name: i for i, name in enumerate(HEADER)}
 
 

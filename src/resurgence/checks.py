@@ -20,7 +20,7 @@ from .reference import load_reference
 __all__ = ["BLAME", "PRIMARY_KEY", "vocabulary"]
 
 #: Columns that identify one figure of one series; at most one primary row per key.
-PRIMARY_KEY = ("source", "area", "region", "measure", "kind", "start", "end")
+PRIMARY_KEY = ("source", "area", "region", "measure", "subset", "kind", "start", "end")
 
 #: Frame-level check name -> columns a failure is reported against.
 BLAME: dict[str, tuple[str, ...]] = {

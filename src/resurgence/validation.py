@@ -289,6 +289,7 @@ def consistency_report(observations: pd.DataFrame) -> pd.DataFrame:
     ref = load_reference()
     obs = observations[observations["use"] == "primary"].copy()
     obs["_startkey"] = obs["start"].dt.strftime("%Y-%m-%d").fillna("unstated")
+    obs["_subset"] = obs["subset"].astype(object).fillna("") if "subset" in obs.columns else ""
     obs["_lo"], obs["_hi"] = _bounds(obs["value"], obs["qualifier"])
     measures = ref.measures.set_index("id")
     regions = ref.regions.set_index("name")
@@ -300,7 +301,7 @@ def consistency_report(observations: pd.DataFrame) -> pd.DataFrame:
             _kinds=("measure", "nunique"))
 
     # 1. measure components (same source, area, region and interval)
-    key = ["source", "area", "region", "kind", "_startkey", "end"]
+    key = ["source", "area", "region", "_subset", "kind", "_startkey", "end"]
     for total_measure in sorted(set(measures["part_of"]) | set(measures["subset_of"]) - {""}):
         strict = list(measures.index[measures["part_of"] == total_measure])
         optional = list(measures.index[measures["optional_part_of"] == total_measure])
@@ -334,7 +335,7 @@ def consistency_report(observations: pd.DataFrame) -> pd.DataFrame:
     # 2. regions against the same source's national line
     level = obs["region"].map(regions["level"])
     parent = obs["region"].map(regions["parent"])
-    key = ["source", "area", "measure", "kind", "_startkey", "end"]
+    key = ["source", "area", "measure", "_subset", "kind", "_startkey", "end"]
     gov_codes = obs.loc[level == "governorate", key].assign(code=obs["region"].map(regions["code"]))
     present = set(map(tuple, gov_codes[[*key, "code"]].astype(str).to_numpy()))
     dist_ok = [tuple(map(str, (*r, p))) not in present
@@ -355,11 +356,12 @@ def consistency_report(observations: pd.DataFrame) -> pd.DataFrame:
     periods = obs[obs["kind"] == "period"]
     is_month = (periods["start"].dt.day == 1) & (periods["end"] == periods["start"] + pd.offsets.MonthBegin(1))
     months = periods[is_month]
-    month_index = months.set_index(["source", "area", "region", "measure", "start"])
+    month_index = months.set_index(["source", "area", "region", "measure", "_subset", "start"])
     long = periods[~is_month & (periods["start"].dt.day == 1) & (periods["end"].dt.day == 1)]
     for _, total in long.iterrows():
         span = pd.date_range(total["start"], total["end"] - pd.Timedelta(days=1), freq="MS")
-        keys = [(total["source"], total["area"], total["region"], total["measure"], m) for m in span]
+        keys = [(total["source"], total["area"], total["region"], total["measure"],
+                 total["_subset"], m) for m in span]
         if len(span) < 2 or not all(k in month_index.index for k in keys):
             continue
         parts_m = month_index.loc[keys].reset_index()
