@@ -5,6 +5,14 @@ feed changepoint, seasonal and forecasting models, escalation alerts and reports
 """
 
 from ._version import __version__
+from .changepoints import (
+    BOCPDResult,
+    ChangepointResult,
+    Cost,
+    bocpd,
+    crops,
+    detect_changepoints,
+)
 from .errors import (
     DataValidationError,
     DataWarning,
@@ -20,6 +28,12 @@ from .months import as_monthly_series, format_month, month_range, parse_month
 
 __all__ = [
     "__version__",
+    "BOCPDResult",
+    "ChangepointResult",
+    "Cost",
+    "bocpd",
+    "crops",
+    "detect_changepoints",
     "DataValidationError",
     "DataWarning",
     "InputError",
