@@ -14,8 +14,9 @@ Location
 Size of a change
     Counts: the rate ratio of the segment after to the one before, with a Wald
     interval on the log scale, :math:`\mathrm{se}^2 = \phi_1/Y_1 + \phi_2/Y_2`
-    where :math:`\phi = 1 + \hat\lambda/\theta` is the NB variance inflation
-    (1 for Poisson) and 0.5 is added to a zero count. Gaussian: the difference
+    where :math:`\phi = \kappa(1 + \hat\lambda/\theta)` is the NB variance
+    inflation times the cost's dependence factor :math:`\kappa` (1 for
+    Poisson) and 0.5 is added to a zero count. Gaussian: the difference
     of means with a *t* interval (pooled noise for the mean cost, Welch for the
     mean-and-variance cost), and the ratio of means (delta method on the log
     scale) when both are positive.
@@ -73,12 +74,14 @@ def _garwood(y: float, e: float, level: float) -> tuple[float, float]:
 
 
 def _phi(cost: Cost, rate: float) -> float:
+    """Variance inflation of a segment total: NB overdispersion times the dependence factor."""
     theta = getattr(cost, "theta_", np.inf)
-    return 1.0 if not np.isfinite(theta) else 1.0 + rate / theta
+    kappa = getattr(cost, "kappa_", 1.0)
+    return kappa * (1.0 if not np.isfinite(theta) else 1.0 + rate / theta)
 
 
 def _seg_stats(cost: Cost, s: int, e: int) -> dict:
-    y = cost.signal_[s:e]
+    y = getattr(cost, "values_", cost.signal_)[s:e]
     obs = ~np.isnan(y)
     n = int(obs.sum())
     out = {"n_obs": n}

@@ -57,5 +57,5 @@ def make_cost(name: str) -> Cost:
     if key == "normal_mean":
         return NormalMeanCost()
     if key == "l2":
-        return NormalMeanCost(scale=1.0)
+        return NormalMeanCost(scale=1.0, winsorize=None)
     return NormalMeanVarCost()

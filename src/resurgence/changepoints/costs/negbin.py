@@ -20,6 +20,15 @@ It is ``-2`` times a profile log-likelihood of independent points, hence
 :math:`C(a,b)+C(b,c) \le C(a,c)` and PELT prunes exactly with K = 0. When
 the data show no extra-Poisson variation (:math:`\hat\theta = \infty`) the
 cost is the Poisson cost.
+
+With ``dependence=True`` (default, and only when the dispersion is estimated)
+the cost is divided by :math:`\kappa = (1+\rho)/(1-\rho)^2`, where
+:math:`\rho` is the robust lag-1 autocorrelation of the square-root rates
+(:func:`~resurgence.changepoints.robust.lag1_autocorrelation`). Consecutive
+pairs understate the variance of positively autocorrelated counts by
+:math:`1-\rho`, and a mean over a run of them varies :math:`(1+\rho)/(1-\rho)`
+times more than over independent counts; :math:`\kappa` undoes both (a
+quasi-likelihood). :math:`\rho = 0`, :math:`\kappa = 1` for independent counts.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ import numpy as np
 from scipy.special import gammaln, xlogy
 
 from ..base import Cost, cumsum0
-from ..robust import nb_dispersion
+from ..robust import lag1_autocorrelation, nb_dispersion
 from ._counts import check_counts
 
 __all__ = ["NegativeBinomialCost"]
@@ -44,11 +53,17 @@ class NegativeBinomialCost(Cost):
     dispersion : "robust" or float
         The NB size :math:`\\theta` (larger = closer to Poisson), or
         ``"robust"`` to estimate it once from the series (default).
+    dependence : bool
+        With ``dispersion="robust"``, correct for lag-1 autocorrelation.
 
     Attributes
     ----------
     theta_ : float
         The size used (``inf`` means the Poisson limit).
+    rho_ : float
+        Estimated lag-1 autocorrelation (0 if not estimated).
+    kappa_ : float
+        The factor the cost is divided by (1 without dependence).
 
     Examples
     --------
@@ -67,8 +82,9 @@ class NegativeBinomialCost(Cost):
     n_params = 1
     family = "count"
 
-    def __init__(self, *, dispersion: float | str = "robust") -> None:
+    def __init__(self, *, dispersion: float | str = "robust", dependence: bool = True) -> None:
         self.dispersion = dispersion
+        self.dependence = dependence
 
     def __repr__(self) -> str:
         return f"NegativeBinomialCost(dispersion={self.dispersion!r})"
@@ -77,13 +93,18 @@ class NegativeBinomialCost(Cost):
         super().fit(signal, exposure)
         y, e, obs = self.signal_, self.exposure_, self.observed_
         check_counts(y, e, self.model)
+        self.rho_ = 0.0
         if isinstance(self.dispersion, str):
             theta = nb_dispersion(y, e)
+            if self.dependence:
+                self.rho_ = lag1_autocorrelation(np.sqrt(np.where(obs, y, np.nan) / e))
         else:
             theta = float(self.dispersion)
             if not theta > 0:
                 raise ValueError("dispersion must be positive")
         self.theta_ = theta
+        self.kappa_ = (1 + self.rho_) / (1 - self.rho_) ** 2
+        self._scale = 1.0 / self.kappa_
         yy = np.where(obs, y, 0.0)
         ee = np.where(obs, e, 0.0)
         self._y = cumsum0(yy)
@@ -104,11 +125,13 @@ class NegativeBinomialCost(Cost):
         with np.errstate(divide="ignore", invalid="ignore"):
             if np.isinf(self.theta_):
                 ll = np.where(E > 0, Y - xlogy(Y, Y / E), 0.0)
-                return 2.0 * ll + K
-            tE = self.theta_ * E
-            tot = tE + Y
-            ll = np.where(E > 0, xlogy(tE, tE / tot) + xlogy(Y, Y / tot), 0.0)
-        return -2.0 * ll + K
+                out = 2.0 * ll + K
+            else:
+                tE = self.theta_ * E
+                tot = tE + Y
+                ll = np.where(E > 0, xlogy(tE, tE / tot) + xlogy(Y, Y / tot), 0.0)
+                out = -2.0 * ll + K
+        return out if self._scale == 1.0 else out * self._scale
 
     def error(self, start: int, end: int) -> float:
         return float(self.errors(start, end))

@@ -1,12 +1,25 @@
 r"""Gaussian change-in-mean cost with a robust, once-per-series noise scale.
 
 :math:`C = \sum_i (y_i - \bar y)^2 / \sigma^2` over the segment's observed
-points: ``-2`` log-likelihood up to a per-point constant. With
-``scale="robust"`` (default) :math:`\sigma` is the MAD of first differences
-over :math:`\sqrt 2` (:func:`~resurgence.changepoints.robust.robust_scale`),
-so the default penalty is scale-free and not inflated by level shifts or
-outliers. With ``scale=1.0`` the cost is the plain sum of squares (ruptures'
-``l2``; ``cost="l2"``), so the same penalty gives the same breakpoints.
+points: ``-2`` log-likelihood up to a per-point constant.
+
+With ``scale="robust"`` (default) the series is first made robust, once:
+
+* noise scale :math:`s` = robust (trimmed) SD of first differences over :math:`\sqrt 2`
+  (:func:`~resurgence.changepoints.robust.robust_scale`): level shifts and
+  outliers barely move it, so the default penalty is scale-free;
+* ``winsorize=3.0``: points further than :math:`3s` from a 5-point running
+  median are pulled back to :math:`3s` (:func:`~resurgence.changepoints.robust.winsorize_local`),
+  so a lone outlier cannot buy itself a segment, while steps (which the
+  running median follows) are untouched;
+* ``dependence=True``: :math:`\sigma^2` is the long-run variance
+  :math:`s^2 (1+\rho)/(1-\rho)^2` under AR(1) noise, with :math:`\rho` from
+  :func:`~resurgence.changepoints.robust.lag1_autocorrelation` (0 for
+  independent noise), so autocorrelated wiggles are not read as changes.
+
+With ``scale=1.0`` and ``winsorize=None`` the cost is the plain sum of squares
+(ruptures' ``l2``; ``cost="l2"``), so the same penalty gives the same
+breakpoints.
 Computed from cumulative sums of the median-centred signal (fewer rounding
 errors on large values).
 """
@@ -18,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..base import Cost, cumsum0
-from ..robust import robust_scale
+from ..robust import lag1_autocorrelation, robust_scale, winsorize_local
 
 __all__ = ["NormalMeanCost"]
 
@@ -30,15 +43,23 @@ class NormalMeanCost(Cost):
     ----------
     scale : "robust" or float
         Noise standard deviation, or ``"robust"`` to estimate it once.
+    winsorize : float or None
+        Winsorize at this many robust SDs around a running median (None: off).
+    dependence : bool
+        With ``scale="robust"``, use the long-run variance under AR(1) noise.
 
     Attributes
     ----------
     sigma_ : float
-        The noise scale used.
+        The noise scale used by the cost (long-run, if ``dependence``).
+    rho_ : float
+        Estimated lag-1 autocorrelation (0 if not estimated).
+    values_ : numpy.ndarray
+        The (winsorized) values the cost uses.
 
     Examples
     --------
-    >>> c = NormalMeanCost(scale=1.0).fit(np.array([1.0, 2.0, 3.0]))
+    >>> c = NormalMeanCost(scale=1.0, winsorize=None).fit(np.array([1.0, 2.0, 3.0]))
     >>> c.error(0, 3)
     2.0
     """
@@ -48,23 +69,35 @@ class NormalMeanCost(Cost):
     n_params = 1
     family = "gaussian"
 
-    def __init__(self, *, scale: float | str = "robust") -> None:
+    def __init__(self, *, scale: float | str = "robust", winsorize: float | None = 3.0,
+                 dependence: bool = True) -> None:
         self.scale = scale
-        if not isinstance(scale, str) and float(scale) == 1.0:
+        self.winsorize = winsorize
+        self.dependence = dependence
+        if not isinstance(scale, str) and float(scale) == 1.0 and winsorize is None:
             self.model = "l2"
 
     def __repr__(self) -> str:
-        return f"NormalMeanCost(scale={self.scale!r})"
+        return (f"NormalMeanCost(scale={self.scale!r}, winsorize={self.winsorize!r}, "
+                f"dependence={self.dependence!r})")
 
     def fit(self, signal: Any, exposure: Any = None) -> "NormalMeanCost":
         super().fit(signal, exposure)
         y, obs = self.signal_, self.observed_
+        s = robust_scale(y)
+        self.rho_ = 0.0
         if isinstance(self.scale, str):
-            self.sigma_ = robust_scale(y)
+            if self.dependence:
+                self.rho_ = lag1_autocorrelation(y)
+            # s^2 estimates sigma_marg^2 (1 - rho); long-run = sigma_marg^2 (1+rho)/(1-rho)
+            self.sigma_ = s * np.sqrt(1 + self.rho_) / (1 - self.rho_)
         else:
             self.sigma_ = float(self.scale)
             if not self.sigma_ > 0:
                 raise ValueError("scale must be positive")
+        if self.winsorize is not None:
+            y = winsorize_local(y, s / np.sqrt(1 - self.rho_), k=float(self.winsorize))
+        self.values_ = y
         self._center = float(np.median(y[obs])) if obs.any() else 0.0
         yc = np.where(obs, y - self._center, 0.0)
         self._s1 = cumsum0(yc)
