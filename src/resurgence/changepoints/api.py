@@ -68,8 +68,10 @@ def _prepare(y: Any, cost: Any, exposure: Any, min_size: int) -> tuple[Signal, C
             f"{2 * size} (two segments of min_size={size})"
         )
     if signal.exposure is not None and c.family == "gaussian":
-        raise InputError(f"interval counts (an exposure) need a count cost (poisson or negbin), "
-                         f"not {c.model}")
+        if not np.allclose(signal.exposure[~np.isnan(signal.values)], 1.0):
+            raise InputError(f"interval counts (an exposure) need a count cost (poisson or "
+                             f"negbin), not {c.model}")
+        signal = Signal(signal.values, None, signal.index, signal.name)
     c.fit(signal.values, signal.exposure)
     return signal, c, size
 

@@ -23,21 +23,25 @@ def _pairs(values: np.ndarray) -> np.ndarray:
 
 
 _TRIM = 0.10
-_Q = stats.norm.ppf(1 - _TRIM / 2)
-# E[Z^2 | |Z| < q] for a standard normal: rescales the trimmed mean square to a variance
-_TRIM_VAR = 1.0 - 2 * _Q * stats.norm.pdf(_Q) / (1 - _TRIM)
 
 
-def _spread(d: np.ndarray) -> float:
-    """Robust SD of ``d``: root mean square about the median after dropping the 10 %
-    furthest points (consistent for normal data; about twice as efficient as the
-    MAD and not zero for tied discrete data), else the MAD, else the SD."""
+def _spread(d: np.ndarray, n_drop: int | None = None) -> float:
+    """Robust SD of ``d``: root mean square about the median after dropping the
+    ``n_drop`` furthest points (default 10 %), rescaled to a normal SD (about twice
+    as efficient as the MAD and not zero for tied discrete data); else the MAD,
+    else the SD."""
     if len(d) == 0:
         return 0.0
     med = np.median(d)
-    a = np.abs(d - med)
-    keep = a <= np.quantile(a, 1 - _TRIM)
-    s = float(np.sqrt(np.mean(a[keep] ** 2) / _TRIM_VAR))
+    a = np.sort(np.abs(d - med))
+    k = int(np.ceil(_TRIM * len(a))) if n_drop is None else int(n_drop)
+    k = min(max(k, 0), len(a) - 1)
+    kept = a[: len(a) - k]
+    frac = k / len(a)
+    q = stats.norm.ppf(1 - frac / 2) if frac > 0 else np.inf
+    # E[Z^2 | |Z| < q] for a standard normal rescales the trimmed mean square
+    var_kept = 1.0 if not np.isfinite(q) else 1.0 - 2 * q * stats.norm.pdf(q) / (1 - frac)
+    s = float(np.sqrt(np.mean(kept**2) / var_kept))
     if not s > 0:
         s = _MAD_TO_SD * float(np.median(a))
     if not s > 0:
@@ -45,7 +49,7 @@ def _spread(d: np.ndarray) -> float:
     return s
 
 
-def lag1_autocorrelation(values: np.ndarray, *, cap: float = 0.9) -> float:
+def lag1_autocorrelation(values: np.ndarray, *, cap: float = 0.9, min_n: int = 24) -> float:
     r"""Robust lag-1 autocorrelation of the noise, immune to level shifts and outliers.
 
     For AR(1) noise, :math:`\mathrm{Var}(y_t - y_{t-2}) / \mathrm{Var}(y_t - y_{t-1})
@@ -66,10 +70,12 @@ dependent ones, and clipped to ``[0, cap]`` (negative dependence is ignored).
     0.6
     """
     y = _pairs(np.asarray(values, dtype=float))
-    if len(y) < 6:
+    if len(y) < min_n:
         return 0.0
-    s1 = _spread(y[1:] - y[:-1])
-    s2 = _spread(y[2:] - y[:-2])
+    d1, d2 = y[1:] - y[:-1], y[2:] - y[:-2]
+    k1 = int(np.ceil(_TRIM * len(d1)))
+    s1 = _spread(d1, k1)
+    s2 = _spread(d2, 2 * k1)  # a level shift or outlier spoils twice as many lag-2 differences
     if not s1 > 0:
         return 0.0
     return float(np.clip((s2 / s1) ** 2 - 1.0 - 1.0 / np.sqrt(len(y)), 0.0, cap))

@@ -139,6 +139,4 @@ def as_signal(y: Any, exposure: Any = None) -> Signal:
             i = int(np.flatnonzero(bad)[0])
             raise SeriesError(f"exposure must be positive where a value is observed; "
                               f"position {i} has {e[i]!r}")
-        if np.allclose(e[~np.isnan(values)], 1.0):
-            e = None
     return Signal(values=values, exposure=e, index=index, name=name)
