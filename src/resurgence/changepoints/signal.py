@@ -62,7 +62,7 @@ def _monthlike(index: pd.Index) -> bool:
     if isinstance(index, pd.DatetimeIndex):
         return len(index) > 0 and bool(np.all(index.day == 1)) and bool(
             np.all(index.normalize() == index))
-    if index.dtype == object and len(index) > 0:
+    if (index.dtype == object or pd.api.types.is_string_dtype(index.dtype)) and len(index) > 0:
         return all(isinstance(v, str) and len(v) == 7 and v[4] == "-" for v in index)
     return False
 
