@@ -73,3 +73,19 @@ def test_missing_empty_or_too_short_file(tmp_path, capsys):
     assert main(["changepoints", "--csv", str(short), "--column", "a"]) == 1
     err = capsys.readouterr().err
     assert "too short" in err and "short.csv" in err
+
+
+def test_series_from_the_bundled_panel_uses_interval_exposure(capsys):
+    """SOHR regime-desert attacks mix monthly figures with multi-month totals: the model
+    frame gives those their exposure, so a 6-month total is a rate, not a spike."""
+    sid = "sohr/regime_desert/all/attacks"
+    assert main(["changepoints", "--series", sid, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    from resurgence.panel import load_panel
+
+    frame = load_panel().frame(sid)
+    assert sum(r["n_obs"] for r in rows) == len(frame)
+    assert (frame["months"] > 1).any()
+    assert all(r["level_lo"] <= r["level"] <= r["level_hi"] for r in rows)
+    assert main(["changepoints", "--series", "nope/x/y/z"]) == 1
+    assert "unknown series" in capsys.readouterr().err

@@ -1,8 +1,10 @@
 """``resurgence changepoints``: segment one series and print its segments and changes.
 
-Reads one column of a CSV file (optionally indexed by a date column, so that
-missing months are NaN and the output names months; optionally with an
-exposure column for interval counts), runs
+Reads one series of the panel (``--series ID``: its model frame, so a count
+over several months enters with that many months of exposure) or one column
+of a CSV file (optionally indexed by a date column, so that missing months are
+NaN and the output names months; optionally with an exposure column for
+interval counts), runs
 :func:`resurgence.detect_changepoints` and prints one row per segment: its
 months, level with interval, the interval for where it started and the rate
 ratio of the change that opened it.
@@ -31,8 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Find where the level of a series changed, when, and by how much "
         "(PELT with an MBIC penalty by default; counts get a negative-binomial cost).",
     )
-    p.add_argument("--csv", metavar="FILE", required=True, help="CSV file holding the series")
-    p.add_argument("--column", metavar="NAME", required=True, help="column with the values")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--series", dest="series_id", metavar="ID",
+                     help="a panel series id, e.g. sohr/regime_desert/all/attacks")
+    src.add_argument("--csv", metavar="FILE", help="CSV file holding the series")
+    p.add_argument("--data", metavar="DIR", action="append",
+                   help="observation files or folders for --series (default: bundled data)")
+    p.add_argument("--column", metavar="NAME", help="column with the values (with --csv)")
     p.add_argument("--date-column", metavar="NAME",
                    help="column with the month of each row (YYYY-MM or a date); absent "
                    "months become missing, never zero")
@@ -96,18 +103,27 @@ def _months(col: pd.Series, path: str, name: str) -> pd.DatetimeIndex:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit code."""
-    y = _read_series(args.csv, args.column, args.date_column, args.exposure_column)
+    if args.series_id is not None:
+        from ..panel import load_panel
+
+        y = load_panel(args.data).frame(args.series_id)
+        where, name = args.series_id, args.series_id
+    else:
+        if not args.column:
+            raise InputError("--csv needs --column NAME (the column holding the values)")
+        y = _read_series(args.csv, args.column, args.date_column, args.exposure_column)
+        where, name = f"{args.csv}, column {args.column!r}", args.column
     try:
         res = detect_changepoints(y, cost=args.cost, penalty=args.penalty, method=args.method,
                                   min_size=args.min_size, level=args.level)
     except SeriesError as exc:
-        raise SeriesError(f"{args.csv}, column {args.column!r}: {exc}") from None
+        raise SeriesError(f"{where}: {exc}") from None
     table = res.table()
     text = render(table, args.format)
     if args.format == "table":
         theta = getattr(res.cost, "theta_", None)
         extra = f", NB size {theta:.3g}" if theta is not None else ""
-        text = (f"# {args.column}: {res.n_changepoints} changepoint(s); cost {res.cost_name}"
+        text = (f"# {name}: {res.n_changepoints} changepoint(s); cost {res.cost_name}"
                 f"{extra}, penalty {res.penalty.name} ({res.penalty.value:.3g}), "
                 f"method {res.method}, {round(res.level * 100)}% intervals\n"
                 + render(table.round(3), "table"))
