@@ -2,6 +2,13 @@
 
 Curated counts and event data become validated monthly series by region, which
 feed changepoint, seasonal and forecasting models, escalation alerts and reports.
+
+Examples
+--------
+>>> import resurgence as rs
+>>> panel = rs.load_panel()
+>>> int(panel.get("sohr/regime_desert/all/attacks")["2024-01-01"])
+26
 """
 
 from ._version import __version__
@@ -24,16 +31,30 @@ from .errors import (
     SeriesError,
     UnknownRegionError,
 )
+from .intervals import interval_counts, series_id
 from .months import as_monthly_series, format_month, month_range, parse_month
+from .panel import (
+    Panel,
+    load_panel,
+    model_frame,
+    monthly_panel,
+    panel_series,
+    select_series,
+    series_table,
+)
+from .reference import canonical_region, load_reference, region_code
+from .validation import consistency_report, load_observations, validate_observations
 
 __all__ = [
     "__version__",
+    # changepoints
     "BOCPDResult",
     "ChangepointResult",
     "Cost",
     "bocpd",
     "crops",
     "detect_changepoints",
+    # errors and warnings
     "DataValidationError",
     "DataWarning",
     "InputError",
@@ -43,8 +64,26 @@ __all__ = [
     "ResurgenceWarning",
     "SeriesError",
     "UnknownRegionError",
+    # months
     "as_monthly_series",
     "format_month",
     "month_range",
     "parse_month",
+    # reference data
+    "canonical_region",
+    "load_reference",
+    "region_code",
+    # observations -> intervals -> panel
+    "load_observations",
+    "validate_observations",
+    "consistency_report",
+    "interval_counts",
+    "series_id",
+    "monthly_panel",
+    "panel_series",
+    "model_frame",
+    "series_table",
+    "select_series",
+    "Panel",
+    "load_panel",
 ]

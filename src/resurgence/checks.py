@@ -103,7 +103,7 @@ def area_in_force(df: pd.DataFrame) -> pd.Series:
 def unique_primary_key(df: pd.DataFrame) -> pd.Series:
     """At most one primary figure per series and interval: a choice must be explicit."""
     primary = df["use"] == "primary"
-    key = df.loc[primary, list(PRIMARY_KEY)].astype(str)
+    key = df.loc[primary, list(PRIMARY_KEY)].astype(object).fillna("unstated").astype(str)
     dup = key.duplicated(keep=False)
     out = pd.Series(True, index=df.index)
     out.loc[dup[dup].index] = False

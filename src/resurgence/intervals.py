@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .months import interval_months
+from .months import exposure_months
 from .reference import load_reference
-from .schemas import IntervalCountSchema
+from .schemas import IntervalCountSchema, empty_frame
 
 __all__ = ["interval_counts", "series_id", "INTERVAL_COLUMNS"]
 
@@ -44,10 +44,8 @@ def _combine_qualifiers(a: str, b: str) -> str:
 
 def _row(obs, start, end, value, qualifier, derivation, status, error, ids):
     return {
-        "series_id": series_id(obs["source"], obs["area"], obs["region"], obs["measure"]),
         "source": obs["source"], "area": obs["area"], "region": obs["region"],
-        "measure": obs["measure"], "start": start, "end": end,
-        "months": interval_months(start, end), "value": float(value),
+        "measure": obs["measure"], "start": start, "end": end, "value": float(value),
         "qualifier": qualifier, "derivation": derivation, "status": status,
         "date_error_days": float(error), "obs_ids": ids,
     }
@@ -81,12 +79,14 @@ def interval_counts(observations: pd.DataFrame) -> pd.DataFrame:
     [['2024-01-01', '2024-02-03', '20.0', 'ok'], ['2024-02-03', '2024-02-28', '24.0', 'ok'], ['2024-02-28', '2024-02-29', '-1.0', 'revision']]
     """
     obs = observations[observations["use"] == "primary"]
+    periods = obs[obs["kind"] == "period"]
     rows: list[dict] = []
-    for _, o in obs[obs["kind"] == "period"].iterrows():
-        rows.append(_row(o, o["start"], o["end"], o["value"], o["qualifier"], "period", "ok",
-                         o["date_error_days"], o["obs_id"]))
+    base_cols = ["source", "area", "region", "measure", "start", "end", "value", "qualifier",
+                 "date_error_days"]
+    direct = periods[base_cols].assign(derivation="period", status="ok",
+                                       obs_ids=periods["obs_id"])
     cum = obs[obs["kind"] == "cumulative"].copy()
-    cum["_chain_start"] = cum["start"].astype(str)
+    cum["_chain_start"] = cum["start"].dt.strftime("%Y-%m-%d").fillna("unstated")
     chain_key = ["source", "area", "region", "measure", "_chain_start"]
     for _, chain in cum.groupby(chain_key, sort=True, dropna=False):
         chain = chain.sort_values(["end", "obs_id"], kind="stable")
@@ -111,10 +111,16 @@ def interval_counts(observations: pd.DataFrame) -> pd.DataFrame:
                              error, ids))
             if diff >= 0:
                 base = snap
-    out = pd.DataFrame(rows, columns=INTERVAL_COLUMNS)
-    if out.empty:
-        out = out.astype({"start": "datetime64[ns]", "end": "datetime64[ns]", "months": float,
-                          "value": float, "date_error_days": float})
-    out = out.sort_values(["series_id", "start", "end", "derivation"], kind="stable")
+    if direct.empty and not rows:
+        return empty_frame(IntervalCountSchema)
+    diffs = pd.DataFrame(rows, columns=[*base_cols, "derivation", "status", "obs_ids"])
+    out = pd.concat([direct, diffs], ignore_index=True) if len(diffs) else direct.reset_index(drop=True)
+    out = out.astype({"start": "datetime64[ns]", "end": "datetime64[ns]", "value": float,
+                      "date_error_days": float})
+    codes = load_reference().regions.set_index("name")["code"]
+    out.insert(0, "series_id", out["source"] + "/" + out["area"] + "/"
+               + out["region"].map(codes).astype(str) + "/" + out["measure"])
+    out["months"] = exposure_months(out["start"], out["end"]) if len(out) else []
+    out = out[INTERVAL_COLUMNS].sort_values(["series_id", "start", "end", "derivation"], kind="stable")
     out = out.reset_index(drop=True)
     return IntervalCountSchema.validate(out)

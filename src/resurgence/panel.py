@@ -21,7 +21,7 @@ from .errors import InputError
 from .intervals import interval_counts
 from .months import month_range, to_month
 from .reference import canonical_region, load_reference
-from .schemas import PanelSchema
+from .schemas import PanelSchema, empty_frame
 from .validation import load_observations
 
 __all__ = [
@@ -85,8 +85,7 @@ def monthly_panel(intervals: pd.DataFrame) -> pd.DataFrame:
         frame["obs_id"] = own["obs_ids"].reindex(months).to_numpy(dtype=object)
         frames.append(frame)
     if not frames:
-        return PanelSchema.validate(pd.DataFrame({c: pd.Series(dtype=object) for c in PANEL_COLUMNS})
-                                    .astype({"month": "datetime64[ns]", "value": float}))
+        return empty_frame(PanelSchema)
     out = pd.concat(frames, ignore_index=True)
     return PanelSchema.validate(out[PANEL_COLUMNS])
 

@@ -23,6 +23,7 @@ __all__ = [
     "PanelSchema",
     "OBSERVATION_COLUMNS",
     "REQUIRED_COLUMNS",
+    "empty_frame",
 ]
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._:+-]*$"
@@ -117,3 +118,15 @@ class PanelSchema(pa.DataFrameModel):
         strict = True
         unique_series_month = ()
         months_contiguous = ()
+
+
+def empty_frame(model: type[pa.DataFrameModel]) -> pd.DataFrame:
+    """A zero-row frame with the columns and dtypes ``model`` expects.
+
+    Examples
+    --------
+    >>> empty_frame(PanelSchema).dtypes["month"]
+    dtype('<M8[ns]')
+    """
+    schema = model.to_schema()
+    return pd.DataFrame({name: pd.Series(dtype=col.dtype.type) for name, col in schema.columns.items()})
