@@ -12,6 +12,14 @@ Examples
 """
 
 from ._version import __version__
+from .changepoints import (
+    BOCPDResult,
+    ChangepointResult,
+    Cost,
+    bocpd,
+    crops,
+    detect_changepoints,
+)
 from .errors import (
     DataValidationError,
     DataWarning,
@@ -39,6 +47,13 @@ from .validation import consistency_report, load_observations, validate_observat
 
 __all__ = [
     "__version__",
+    # changepoints
+    "BOCPDResult",
+    "ChangepointResult",
+    "Cost",
+    "bocpd",
+    "crops",
+    "detect_changepoints",
     # errors and warnings
     "DataValidationError",
     "DataWarning",
