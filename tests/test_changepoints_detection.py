@@ -4,6 +4,7 @@ the default's detection rates on our simulated families; interval coverage."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from resurgence import detect_changepoints
@@ -101,3 +102,17 @@ def test_segment_level_interval_is_exact_garwood_for_poisson():
     # Garwood 95 % for 24 events over 6 months
     assert seg["level_lo"] == pytest.approx(2.5628 / 1, rel=1e-3)
     assert seg["level_hi"] == pytest.approx(5.9516 / 1, rel=1e-3)
+
+
+def test_short_count_series_are_not_desensitised_by_a_dependence_estimate():
+    """CEP central Syria 2020-2024 (38 months): the 2021 drop and the January 2024
+    escalation must be found; short series are treated as independent."""
+    import resurgence as rs
+
+    y = rs.load_panel().get("cep/central_syria/all/attacks")
+    res = rs.detect_changepoints(y)
+    months = {str(y.index[i].date())[:7] for i in res.indices}
+    assert "2024-01" in months
+    assert any(m.startswith(("2021-", "2022-")) for m in months)
+    jan = res.changepoints[res.changepoints["label"] == pd.Timestamp("2024-01-01")].iloc[0]
+    assert jan["ratio_lo"] > 1.0  # a significant rise
