@@ -43,6 +43,14 @@ from .panel import (
     series_table,
 )
 from .reference import canonical_region, load_reference, region_code
+from .sources import (
+    aggregate_events,
+    compare_series,
+    comparison_summary,
+    read_acled,
+    read_gtd,
+    read_ucdp,
+)
 from .validation import consistency_report, load_observations, validate_observations
 
 __all__ = [
@@ -86,4 +94,11 @@ __all__ = [
     "select_series",
     "Panel",
     "load_panel",
+    # event data: UCDP, ACLED, GTD
+    "read_ucdp",
+    "read_acled",
+    "read_gtd",
+    "aggregate_events",
+    "compare_series",
+    "comparison_summary",
 ]

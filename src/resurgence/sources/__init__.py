@@ -1,0 +1,39 @@
+"""Event-level sources: UCDP GED, ACLED and GTD exports into observations and the panel.
+
+Layout (one job per module):
+
+=================  ===================================================================
+``events``         the common event frame every reader returns; actors, regions
+``_csv``           fast, checked reading of large CSV/gzip exports; failures by line
+``ucdp``           UCDP GED and candidate files (:func:`read_ucdp`)
+``acled``          ACLED exports, reconciled across exports (:func:`read_acled`)
+``gtd``            Global Terrorism Database (:func:`read_gtd`)
+``aggregate``      event frame -> monthly observation rows (:func:`aggregate_events`)
+``compare``        two publishers' series side by side (:func:`compare_series`)
+=================  ===================================================================
+"""
+
+from .acled import read_acled
+from .aggregate import MONTH_RULES, aggregate_events, assign_months, observations_csv
+from .compare import compare_series, comparison_summary
+from .events import EVENT_COLUMNS, EventSchema, bundled_events_dir, match_actor, resolve_actor
+from .gtd import read_gtd
+from .ucdp import bundled_ucdp_file, read_ucdp
+
+__all__ = [
+    "read_ucdp",
+    "read_acled",
+    "read_gtd",
+    "aggregate_events",
+    "assign_months",
+    "observations_csv",
+    "compare_series",
+    "comparison_summary",
+    "match_actor",
+    "resolve_actor",
+    "bundled_events_dir",
+    "bundled_ucdp_file",
+    "EventSchema",
+    "EVENT_COLUMNS",
+    "MONTH_RULES",
+]

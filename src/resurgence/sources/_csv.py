@@ -1,0 +1,502 @@
+"""Read one event export (CSV or gzip CSV) fast, and name every problem in it.
+
+Exports run to a million rows, so rows are parsed by pandas' C reader. Before
+that, a vectorised scan of the bytes checks the structure (quote parity, fields
+per record) and gives each record's line number; only when the scan sees an
+anomaly does the exact (slow) :mod:`csv` pass run to describe it. Every problem
+is a failure ``{file, row, column, check, value, message}`` — the table
+:mod:`resurgence.readers` and :mod:`resurgence.validation` use — so a bad export
+is reported exactly like a bad observation file: ``row`` is the line number
+(the header, when there is one, is line 1).
+
+The converters below work on categorical columns (a million rows hold a few
+thousand distinct dates or names), converting each distinct value once.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from ..errors import DataValidationError, InputError
+from ..readers import Failure, _failure
+from ..validation import _MESSAGES, _check_name, _failure_table
+
+__all__ = ["Export", "read_export", "raise_if_failed", "schema_failures", "Converter"]
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_CHUNK = 1 << 24
+_QUOTE, _COMMA, _NEWLINE, _CR = 34, 44, 10, 13
+
+
+def _open(path: Path):
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    return gzip.open(path, "rb") if magic == _GZIP_MAGIC else open(path, "rb")
+
+
+@dataclass
+class Export:
+    """One export as read: raw text columns plus where each row came from.
+
+    Attributes
+    ----------
+    name : str
+        The file name used in messages.
+    frame : pandas.DataFrame
+        The requested columns, text as categories (``""`` = empty cell) or
+        strings; one row per data record.
+    lines : numpy.ndarray
+        1-based line number of each row's record.
+    header : bool
+        Whether the file had a header row.
+    failures : list of dict
+        Every problem found so far.
+    present : frozenset of str
+        The requested columns the file actually has (absent optional ones are
+        filled with empty cells).
+    """
+
+    name: str
+    frame: pd.DataFrame
+    lines: np.ndarray
+    header: bool
+    failures: list[Failure] = field(default_factory=list)
+    present: frozenset[str] = frozenset()
+
+    def fail(self, positions: Iterable[int], column: str, check: str, values: Iterable[object],
+             message: str | Callable[[object], str]) -> None:
+        """Record one failure per row position."""
+        for i, v in zip(positions, values):
+            text = message(v) if callable(message) else message
+            self.failures.append(_failure(self.name, int(self.lines[i]), column, check, v, text))
+
+
+def _scan(path: Path) -> tuple[np.ndarray, np.ndarray, int | None]:
+    """Line number and field count of every non-blank record, and the line of an open quote.
+
+    A delimiter is inside a quoted field iff an odd number of quote characters
+    precede it (escaped quotes come in pairs), so the structure is found with
+    array operations on the bytes, chunk by chunk, carrying the parity.
+    """
+    lines_out: list[np.ndarray] = []
+    counts_out: list[np.ndarray] = []
+    parity = 0           # quotes seen so far, mod 2
+    newlines = 0         # newlines (any) seen before this chunk
+    commas = 0           # structural commas in the open record so far
+    start_line = 1       # line where the open record starts
+    length = 0           # bytes in the open record so far
+    last_byte = -1
+    with _open(path) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                break
+            b = np.frombuffer(chunk, dtype=np.uint8)
+            q = np.flatnonzero(b == _QUOTE)
+            nl = np.flatnonzero(b == _NEWLINE)
+            cm = np.flatnonzero(b == _COMMA)
+            nl_s = nl[((parity + np.searchsorted(q, nl)) & 1) == 0]
+            cm_s = cm[((parity + np.searchsorted(q, cm)) & 1) == 0]
+            if len(nl_s):
+                before = np.searchsorted(cm_s, nl_s)
+                n_commas = np.diff(np.concatenate(([0], before)))
+                n_commas[0] += commas
+                ends = nl_s
+                starts = np.concatenate(([-1], ends[:-1])) + 1
+                lens = ends - starts
+                lens[0] += length
+                prev = np.where(ends > 0, b[np.maximum(ends - 1, 0)], last_byte)
+                blank = (n_commas == 0) & ((lens == 0) | ((lens == 1) & (prev == _CR)))
+                rec_lines = newlines + np.searchsorted(nl, starts) + 1
+                rec_lines[0] = start_line
+                lines_out.append(rec_lines[~blank])
+                counts_out.append((n_commas + 1)[~blank])
+                commas = len(cm_s) - int(before[-1])
+                length = len(b) - int(ends[-1]) - 1
+                start_line = newlines + int(np.searchsorted(nl, ends[-1])) + 2
+            else:
+                commas += len(cm_s)
+                length += len(b)
+            parity = (parity + len(q)) & 1
+            newlines += len(nl)
+            last_byte = int(b[-1])
+    if length > 0 and not (length == 1 and last_byte == _CR):
+        lines_out.append(np.array([start_line]))
+        counts_out.append(np.array([commas + 1]))
+    lines = np.concatenate(lines_out) if lines_out else np.zeros(0, dtype=np.int64)
+    counts = np.concatenate(counts_out) if counts_out else np.zeros(0, dtype=np.int64)
+    return lines.astype(np.int64), counts.astype(np.int64), (start_line if parity else None)
+
+
+def _exact_structure(path: Path, name: str, encoding: str, width: int,
+                     failures: list[Failure]) -> None:
+    """The slow, exact description of structural problems (only run when the scan saw one)."""
+    with _open(path) as fh:
+        text = fh.read().decode(encoding, errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line_before = 0
+    try:
+        for fields in reader:
+            line = line_before + 1
+            line_before = reader.line_num
+            if len(fields) == 0 or (len(fields) == 1 and fields[0].strip() == ""):
+                continue
+            if len(fields) != width:
+                failures.append(_failure(name, line, f"(field {min(len(fields), width) + 1})",
+                                         "field_count", len(fields),
+                                         f"row has {len(fields)} fields, the header has {width}"))
+    except csv.Error as exc:
+        failures.append(_failure(name, line_before + 1, "(row)", "csv_syntax", "",
+                                 f"malformed CSV: {exc}"))
+
+
+def _decode_failure(path: Path, name: str, encoding: str, failures: list[Failure]) -> None:
+    """Find the first lines whose bytes are not valid in ``encoding``."""
+    with _open(path) as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                bad = raw[exc.start:exc.end]
+                failures.append(_failure(
+                    name, number, "(bytes)", "utf8" if encoding.replace("-", "") == "utf8"
+                    else "encoding", repr(bad),
+                    f"bytes {bad!r} are not {encoding}; save the file as UTF-8 or pass its encoding"))
+                if len(failures) >= 20:
+                    return
+
+
+def _first_record(path: Path, encoding: str) -> list[str] | None:
+    with _open(path) as fh:
+        head = fh.read(1 << 16)
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    for fields in csv.reader(io.StringIO(text, newline="")):
+        if fields and any(f.strip() for f in fields):
+            return fields
+    return None
+
+
+def read_export(
+    path: str | os.PathLike[str],
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    text_columns: Sequence[str] = (),
+    aliases: dict[str, str] | None = None,
+    lowercase_header: bool = False,
+    headerless_layouts: dict[int, Sequence[str]] | None = None,
+    encoding: str = "utf-8",
+) -> Export:
+    """Read the columns an event reader needs from a CSV or gzip CSV export.
+
+    Parameters
+    ----------
+    path : path
+        The export; gzip is recognised by its content, not its name.
+    required, optional : sequence of str
+        Columns to read; a missing required column is a ``column_present``
+        failure, a missing optional one is filled with empty cells.
+    text_columns : sequence of str
+        Columns read as plain strings (unique ids); the others are read as
+        categories, which is what makes a million rows cheap.
+    aliases : dict, optional
+        Other names of a column (``best_est`` -> ``best``).
+    lowercase_header : bool
+        Compare header names case-insensitively (old exports use upper case).
+    headerless_layouts : dict, optional
+        ``{number of fields: column names}`` for files published without a
+        header row; a first row that names none of the required columns and
+        has one of these widths is read as data.
+    encoding : str
+        Text encoding; bytes that are not valid in it are failures.
+
+    Returns
+    -------
+    Export
+        ``failures`` non-empty means the rows cannot be trusted; call
+        :func:`raise_if_failed`.
+    """
+    path = Path(path)
+    name = str(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
+    aliases = aliases or {}
+    failures: list[Failure] = []
+    empty = Export(name, pd.DataFrame(columns=[*required, *optional]), np.zeros(0, dtype=np.int64),
+                   True, failures)
+    try:
+        first = _first_record(path, encoding)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from None
+    if first is None:
+        failures.append(_failure(name, 1, "(header)", "not_empty", "",
+                                 "the file is empty: expected a header row and data rows"))
+        return empty
+
+    def norm(h: str) -> str:
+        h = h.strip().lstrip("\ufeff")
+        h = h.lower() if lowercase_header else h
+        return aliases.get(h, h)
+
+    names = [norm(h) for h in first]
+    header = True
+    if not set(required) & set(names) and headerless_layouts and len(first) in headerless_layouts:
+        names, header = list(headerless_layouts[len(first)]), False
+    seen: set[str] = set()
+    for h in names:
+        if h in seen and h in (*required, *optional):
+            failures.append(_failure(name, 1, h, "unique_header", h, f"column {h!r} appears twice"))
+        seen.add(h)
+    missing = [c for c in required if c not in seen]
+    for col in missing:
+        hint = ""
+        if not set(required) & seen and headerless_layouts:
+            widths = ", ".join(str(w) for w in sorted(headerless_layouts))
+            hint = (f"; the first row names none of the expected columns and has {len(first)} "
+                    f"fields (a file without a header row must have {widths})")
+        failures.append(_failure(name, 1, col, "column_present", "",
+                                 f"required column {col!r} is missing{hint}"))
+    if failures:
+        return empty
+
+    rec_lines, counts, open_quote = _scan(path)
+    width = len(names)
+    if open_quote is not None or (len(counts) and (counts != width).any()):
+        _exact_structure(path, name, encoding, width, failures)
+        if open_quote is not None and not any(f["check"] == "csv_syntax" for f in failures):
+            failures.append(_failure(name, open_quote, "(row)", "csv_syntax", "",
+                                     "malformed CSV: a quoted field is never closed"))
+        if failures:
+            return empty
+    data_lines = rec_lines[1:] if header else rec_lines
+    if len(data_lines) == 0:
+        failures.append(_failure(name, 2 if header else 1, "(row)", "not_empty", "",
+                                 "the file has no data rows"))
+        return empty
+
+    use = [c for c in (*required, *optional) if c in seen]
+    positions = {c: names.index(c) for c in use}
+    dtypes = {positions[c]: (object if c in text_columns else "category") for c in use}
+    try:
+        frame = pd.read_csv(
+            path, header=None, skiprows=1 if header else 0, usecols=list(positions.values()),
+            dtype=dtypes, na_filter=False, encoding=_read_encoding(encoding),
+            encoding_errors="strict",
+            compression="gzip" if _is_gzip(path) else None, skip_blank_lines=True,
+            index_col=False,
+        )
+    except UnicodeDecodeError:
+        _decode_failure(path, name, encoding, failures)
+        return empty
+    except (pd.errors.ParserError, ValueError) as exc:  # scan and parser disagree: report it
+        failures.append(_failure(name, int(data_lines[0]), "(row)", "csv_syntax", "",
+                                 f"malformed CSV: {exc}"))
+        return empty
+    frame.columns = [names[i] for i in frame.columns]
+    frame = frame[use]
+    if len(frame) != len(data_lines):  # stray quotes the scan cannot see: count exactly
+        _exact_structure(path, name, encoding, width, failures)
+        if failures:
+            return empty
+        data_lines = np.arange(len(frame)) + (2 if header else 1)
+    for col in optional:
+        if col not in frame.columns:
+            frame[col] = pd.Categorical([""] * len(frame))
+    return Export(name, frame.reset_index(drop=True), data_lines, header, failures,
+                  frozenset(use))
+
+
+def _read_encoding(encoding: str) -> str:
+    return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == _GZIP_MAGIC
+
+
+# --------------------------------------------------------------------------------------
+# Converting text columns, failures recorded against the cell.
+# --------------------------------------------------------------------------------------
+
+
+class Converter:
+    """Turn an export's text columns into typed arrays, recording a failure per bad cell.
+
+    Each conversion works on the distinct values of a categorical column and
+    maps the result back through the codes.
+    """
+
+    def __init__(self, export: Export) -> None:
+        self.export = export
+        self.frame = export.frame
+        self.bad: set[tuple[int, str]] = set()
+        self._cache: dict[str, tuple[pd.Index, np.ndarray]] = {}
+
+    def _cats(self, col: str) -> tuple[pd.Index, np.ndarray]:
+        """Distinct trimmed values of ``col`` and each row's code into them (cached)."""
+        if col not in self._cache:
+            s = self.frame[col]
+            if not isinstance(s.dtype, pd.CategoricalDtype):
+                s = s.astype("category")
+            stripped = pd.Index(s.cat.categories.astype(str)).str.strip()
+            remap, uniques = pd.factorize(stripped)
+            codes = s.cat.codes.to_numpy()
+            codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1) if len(remap) else codes
+            self._cache[col] = (pd.Index(uniques, dtype=object), codes)
+        return self._cache[col]
+
+    def _report(self, codes: np.ndarray, bad_cats: np.ndarray, cats: pd.Index, col: str,
+                check: str, message: Callable[[object], str]) -> None:
+        if not bad_cats.any():
+            return
+        rows = np.flatnonzero(bad_cats[codes] & (codes >= 0))
+        self.bad.update((int(i), col) for i in rows)
+        self.export.fail(rows, col, check, cats[codes[rows]], message)
+
+    def text(self, col: str, *, required: bool = False) -> pd.Categorical:
+        """Trimmed text as a categorical; empty cells are NaN (a failure if ``required``)."""
+        cats, codes = self._cats(col)
+        empty = np.asarray(cats == "", dtype=bool)
+        if required:
+            self._report(codes, empty, cats, col, "required", lambda v: f"{col} is required")
+        if empty.any():
+            codes = np.where((codes >= 0) & empty[np.maximum(codes, 0)], -1, codes)
+            cats = cats.where(~empty, "\0")
+        out = pd.Categorical.from_codes(codes, categories=cats, validate=False)
+        return out.remove_unused_categories()
+
+    def ids(self, col: str) -> np.ndarray:
+        """Trimmed identifiers as strings; empty cells fail ``required``."""
+        values = self.frame[col].astype(object).to_numpy(dtype=object)
+        values = pd.Series(values, dtype=object).str.strip().to_numpy(dtype=object)
+        empty = np.flatnonzero(values == "")
+        if len(empty):
+            self.bad.update((int(i), col) for i in empty)
+            self.export.fail(empty, col, "required", [""] * len(empty), f"{col} is required")
+        return values
+
+    def number(self, col: str, *, required: bool = False, integer: bool = False,
+               missing: Sequence[float] = ()) -> np.ndarray:
+        """Numbers as float (NaN = empty or one of the ``missing`` codes)."""
+        cats, codes = self._cats(col)
+        values = pd.to_numeric(pd.Series(cats.where(cats != "", None), dtype=object),
+                               errors="coerce").to_numpy(dtype=float, copy=True)
+        notnum = np.isnan(values) & np.asarray(cats != "")
+        self._report(codes, notnum, cats, col, "numeric", lambda v: f"{v!r} is not a number")
+        if integer:
+            frac = ~np.isnan(values) & (values != np.round(values))
+            self._report(codes, frac, cats, col, "integer_valued",
+                         lambda v: f"{v!r} is not a whole number")
+        if required:
+            self._report(codes, np.asarray(cats == ""), cats, col, "required",
+                         lambda v: f"{col} is required")
+        if missing:
+            values[np.isin(values, list(missing))] = np.nan
+        out = np.full(len(codes), np.nan)
+        ok = codes >= 0
+        out[ok] = values[codes[ok]]
+        return out
+
+    def date(self, col: str, parse: Callable[[pd.Index], pd.DatetimeIndex], *,
+             required: bool = True, expected: str = "YYYY-MM-DD") -> np.ndarray:
+        """Dates via ``parse`` (applied to the distinct values); unparseable cells fail."""
+        cats, codes = self._cats(col)
+        parsed = parse(cats)
+        bad = np.asarray(parsed.isna()) & np.asarray(cats != "")
+        self._report(codes, bad, cats, col, "iso_date" if expected == "YYYY-MM-DD" else "date",
+                     lambda v: f"{v!r} is not a valid date ({expected})")
+        if required:
+            self._report(codes, np.asarray(cats == ""), cats, col, "required",
+                         lambda v: f"{col} is required")
+        values = parsed.to_numpy(dtype="datetime64[ns]")
+        out = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
+        ok = codes >= 0
+        out[ok] = values[codes[ok]]
+        return out
+
+
+_ISO_STAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                        r"(?:Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def parse_iso_dates(values: pd.Index) -> pd.DatetimeIndex:
+    """``YYYY-MM-DD``, also with a time of day (``2019-11-26 00:00:00.000``, ``...T00:00:00Z``).
+
+    The date part is used: event datasets record days, and files published with
+    timestamps carry midnight.
+
+    Examples
+    --------
+    >>> parse_iso_dates(pd.Index(["2019-11-26", "2019-11-26T00:00:00Z", "2019-02-30", "x"])).tolist()
+    [Timestamp('2019-11-26 00:00:00'), Timestamp('2019-11-26 00:00:00'), NaT, NaT]
+    """
+    day = pd.Series(values, dtype=object).astype(str).str.extract(_ISO_STAMP, expand=False)
+    return pd.DatetimeIndex(pd.to_datetime(day, format="%Y-%m-%d", errors="coerce"))
+
+
+# --------------------------------------------------------------------------------------
+# pandera failures -> the failure table; raising.
+# --------------------------------------------------------------------------------------
+
+_EXTRA_MESSAGES = {
+    "isin": "not one of the codes the format defines",
+    "unique": "duplicate event id; must be unique within a file",
+    "date_order": "date_end is before date_start",
+}
+
+
+def schema_failures(model: type[pa.DataFrameModel], typed: pd.DataFrame, export: Export, *,
+                    skip: set[tuple[int, str]] = frozenset(),
+                    blame: dict[str, Sequence[str]] | None = None) -> None:
+    """Validate ``typed`` (row ``i`` = export row ``i``) against ``model``; record failures.
+
+    Cells in ``skip`` already failed to convert and are not reported twice;
+    ``blame`` names the columns a frame-level check is reported against.
+    """
+    try:
+        model.validate(typed, lazy=True)
+        return
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    blame = blame or {}
+    for case in cases.itertuples(index=False):
+        check = _check_name(case.check)
+        idx = case.index
+        if idx is None or (isinstance(idx, float) and np.isnan(idx)):
+            continue  # column-level problems are reported by read_export
+        idx = int(idx)
+        columns = blame.get(check, (case.column,) if isinstance(case.column, str) else ())
+        for column in columns:
+            if (idx, column) in skip:
+                continue
+            value = typed.at[idx, column] if column in typed.columns else case.failure_case
+            if isinstance(value, pd.Timestamp):
+                value = value.strftime("%Y-%m-%d")
+            elif isinstance(value, float) and value == int(value):
+                value = int(value)
+            message = _EXTRA_MESSAGES.get(check) or _MESSAGES.get(check, check)
+            export.failures.append(_failure(export.name, int(export.lines[idx]), column, check,
+                                            value, message))
+
+
+def raise_if_failed(exports: Sequence[Export], what: str) -> None:
+    """Raise one :class:`DataValidationError` for every failure in ``exports``."""
+    failures = [f for e in exports for f in e.failures]
+    if not failures:
+        return
+    table = _failure_table(failures)
+    nfiles = table["file"].nunique()
+    raise DataValidationError(
+        f"{len(table)} problem(s) in {nfiles} {what} file(s); nothing was imported", table)
