@@ -86,14 +86,17 @@ def _scan(path: Path) -> tuple[np.ndarray, np.ndarray, int | None]:
     """Line number and field count of every non-blank record, and the line of an open quote.
 
     A delimiter is inside a quoted field iff an odd number of quote characters
-    precede it (escaped quotes come in pairs), so the structure is found with
-    array operations on the bytes, chunk by chunk, carrying the parity.
+    precede it (escaped quotes come in pairs). Records end at newlines outside
+    quotes; a record's fields are its commas, minus those inside its quoted
+    spans, plus one. All of it is array arithmetic on the bytes, chunk by chunk,
+    carrying the parity and the open record; the per-comma work is a single
+    ``flatnonzero``.
     """
     lines_out: list[np.ndarray] = []
     counts_out: list[np.ndarray] = []
     parity = 0           # quotes seen so far, mod 2
     newlines = 0         # newlines (any) seen before this chunk
-    commas = 0           # structural commas in the open record so far
+    commas = 0           # structural commas of the open record so far
     start_line = 1       # line where the open record starts
     length = 0           # bytes in the open record so far
     last_byte = -1
@@ -107,10 +110,17 @@ def _scan(path: Path) -> tuple[np.ndarray, np.ndarray, int | None]:
             nl = np.flatnonzero(b == _NEWLINE)
             cm = np.flatnonzero(b == _COMMA)
             nl_s = nl[((parity + np.searchsorted(q, nl)) & 1) == 0]
-            cm_s = cm[((parity + np.searchsorted(q, cm)) & 1) == 0]
+            # quoted spans (one may open before this chunk or close after it) and their commas
+            bounds = np.concatenate(([-1], q)) if parity else q
+            if len(bounds) % 2:
+                bounds = np.concatenate((bounds, [len(b)]))
+            opens, closes = bounds[0::2], bounds[1::2]
+            inside = np.searchsorted(cm, closes) - np.searchsorted(cm, opens)
+            per_record = np.bincount(np.searchsorted(nl_s, np.maximum(opens, 0)),
+                                     weights=inside, minlength=len(nl_s) + 1).astype(np.int64)
+            all_before = np.searchsorted(cm, nl_s)
+            n_commas = np.diff(np.concatenate(([0], all_before))) - per_record[:-1]
             if len(nl_s):
-                before = np.searchsorted(cm_s, nl_s)
-                n_commas = np.diff(np.concatenate(([0], before)))
                 n_commas[0] += commas
                 ends = nl_s
                 starts = np.concatenate(([-1], ends[:-1])) + 1
@@ -122,11 +132,11 @@ def _scan(path: Path) -> tuple[np.ndarray, np.ndarray, int | None]:
                 rec_lines[0] = start_line
                 lines_out.append(rec_lines[~blank])
                 counts_out.append((n_commas + 1)[~blank])
-                commas = len(cm_s) - int(before[-1])
+                commas = len(cm) - int(all_before[-1]) - int(per_record[-1])
                 length = len(b) - int(ends[-1]) - 1
                 start_line = newlines + int(np.searchsorted(nl, ends[-1])) + 2
             else:
-                commas += len(cm_s)
+                commas += len(cm) - int(per_record[-1])
                 length += len(b)
             parity = (parity + len(q)) & 1
             newlines += len(nl)
@@ -193,6 +203,7 @@ def read_export(
     required: Sequence[str],
     optional: Sequence[str] = (),
     text_columns: Sequence[str] = (),
+    numeric_columns: Sequence[str] = (),
     aliases: dict[str, str] | None = None,
     lowercase_header: bool = False,
     headerless_layouts: dict[int, Sequence[str]] | None = None,
@@ -210,6 +221,10 @@ def read_export(
     text_columns : sequence of str
         Columns read as plain strings (unique ids); the others are read as
         categories, which is what makes a million rows cheap.
+    numeric_columns : sequence of str
+        Columns read as numbers directly; if one holds a cell that is not a
+        number, they are read as categories instead so that the cell can be
+        named.
     aliases : dict, optional
         Other names of a column (``best_est`` -> ``best``).
     lowercase_header : bool
@@ -272,7 +287,7 @@ def read_export(
 
     rec_lines, counts, open_quote = _scan(path)
     width = len(names)
-    if open_quote is not None or (len(counts) and (counts != width).any()):
+    if open_quote is not None or (counts != width).any():
         _exact_structure(path, name, encoding, width, failures)
         if open_quote is not None and not any(f["check"] == "csv_syntax" for f in failures):
             failures.append(_failure(name, open_quote, "(row)", "csv_syntax", "",
@@ -287,22 +302,37 @@ def read_export(
 
     use = [c for c in (*required, *optional) if c in seen]
     positions = {c: names.index(c) for c in use}
-    dtypes = {positions[c]: (object if c in text_columns else "category") for c in use}
-    try:
-        frame = pd.read_csv(
-            path, header=None, skiprows=1 if header else 0, usecols=list(positions.values()),
-            dtype=dtypes, na_filter=False, encoding=_read_encoding(encoding),
-            encoding_errors="strict",
-            compression="gzip" if _is_gzip(path) else None, skip_blank_lines=True,
-            index_col=False,
-        )
-    except UnicodeDecodeError:
-        _decode_failure(path, name, encoding, failures)
-        return empty
-    except (pd.errors.ParserError, ValueError) as exc:  # scan and parser disagree: report it
-        failures.append(_failure(name, int(data_lines[0]), "(row)", "csv_syntax", "",
-                                 f"malformed CSV: {exc}"))
-        return empty
+
+    def kind(c: str, fast: bool) -> object:
+        if c in text_columns:
+            return object
+        return "float64" if fast and c in numeric_columns else "category"
+
+    frame = None
+    for fast in (True, False):
+        try:
+            frame = pd.read_csv(
+                path, header=None, names=list(range(width)), skiprows=1 if header else 0,
+                usecols=list(positions.values()),
+                dtype={positions[c]: kind(c, fast) for c in use},
+                keep_default_na=False, na_values=[""], encoding=_read_encoding(encoding),
+                encoding_errors="strict", compression="gzip" if _is_gzip(path) else None,
+                skip_blank_lines=True, index_col=False)
+            break
+        except UnicodeDecodeError:
+            _decode_failure(path, name, encoding, failures)
+            return empty
+        except pd.errors.ParserError as exc:  # a row with too many fields, or worse
+            _exact_structure(path, name, encoding, width, failures)
+            if not failures:
+                failures.append(_failure(name, int(data_lines[0]), "(row)", "csv_syntax", "",
+                                         f"malformed CSV: {exc}"))
+            return empty
+        except ValueError as exc:  # a number column holds text: read it as text to name the cell
+            if not fast:
+                failures.append(_failure(name, int(data_lines[0]), "(row)", "csv_syntax", "",
+                                         f"malformed CSV: {exc}"))
+                return empty
     frame.columns = [names[i] for i in frame.columns]
     frame = frame[use]
     if len(frame) != len(data_lines):  # stray quotes the scan cannot see: count exactly
@@ -312,7 +342,8 @@ def read_export(
         data_lines = np.arange(len(frame)) + (2 if header else 1)
     for col in optional:
         if col not in frame.columns:
-            frame[col] = pd.Categorical([""] * len(frame))
+            frame[col] = (np.full(len(frame), np.nan) if col in numeric_columns
+                          else pd.Categorical([None] * len(frame)))
     return Export(name, frame.reset_index(drop=True), data_lines, header, failures,
                   frozenset(use))
 
@@ -332,10 +363,11 @@ def _is_gzip(path: Path) -> bool:
 
 
 class Converter:
-    """Turn an export's text columns into typed arrays, recording a failure per bad cell.
+    """Turn an export's columns into typed arrays, recording a failure per bad cell.
 
-    Each conversion works on the distinct values of a categorical column and
-    maps the result back through the codes.
+    A column is numbers (read as such), categories (each distinct value is
+    converted once and mapped back through the codes) or plain strings (ids).
+    Empty cells are NaN or code -1.
     """
 
     def __init__(self, export: Export) -> None:
@@ -345,81 +377,101 @@ class Converter:
         self._cache: dict[str, tuple[pd.Index, np.ndarray]] = {}
 
     def _cats(self, col: str) -> tuple[pd.Index, np.ndarray]:
-        """Distinct trimmed values of ``col`` and each row's code into them (cached)."""
+        """Distinct values of ``col`` (text trimmed; blank = empty) and each row's code (-1 = empty).
+
+        Values pandas already read as numbers stay numbers (no round trip through text).
+        """
         if col not in self._cache:
             s = self.frame[col]
             if not isinstance(s.dtype, pd.CategoricalDtype):
                 s = s.astype("category")
-            stripped = pd.Index(s.cat.categories.astype(str)).str.strip()
-            remap, uniques = pd.factorize(stripped)
-            codes = s.cat.codes.to_numpy()
-            codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1) if len(remap) else codes
-            self._cache[col] = (pd.Index(uniques, dtype=object), codes)
+            cats = s.cat.categories
+            codes = s.cat.codes.to_numpy().astype(np.int64)
+            if cats.dtype.kind in "iuf":
+                self._cache[col] = (pd.Index(cats, dtype=object), codes)
+            else:
+                stripped = pd.Index(cats.astype(str)).str.strip()
+                remap, uniques = pd.factorize(stripped)
+                uniques = pd.Index(uniques, dtype=object)
+                blank = np.flatnonzero(uniques == "")
+                if len(blank):
+                    remap = np.where(remap == blank[0], -1, remap)
+                if len(remap):
+                    codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+                self._cache[col] = (uniques, codes)
         return self._cache[col]
+
+    def _report_rows(self, rows: np.ndarray, col: str, check: str, values,
+                     message: Callable[[object], str]) -> None:
+        rows = np.asarray(rows)
+        if not len(rows):
+            return
+        self.bad.update((int(i), col) for i in rows)
+        self.export.fail(rows, col, check, values, message)
 
     def _report(self, codes: np.ndarray, bad_cats: np.ndarray, cats: pd.Index, col: str,
                 check: str, message: Callable[[object], str]) -> None:
         if not bad_cats.any():
             return
-        rows = np.flatnonzero(bad_cats[codes] & (codes >= 0))
-        self.bad.update((int(i), col) for i in rows)
-        self.export.fail(rows, col, check, cats[codes[rows]], message)
+        rows = np.flatnonzero((codes >= 0) & bad_cats[np.maximum(codes, 0)])
+        self._report_rows(rows, col, check, cats[codes[rows]], message)
+
+    def _required(self, empty_rows: np.ndarray, col: str) -> None:
+        rows = np.flatnonzero(empty_rows)
+        self._report_rows(rows, col, "required", [""] * len(rows), lambda v: f"{col} is required")
 
     def text(self, col: str, *, required: bool = False) -> pd.Categorical:
         """Trimmed text as a categorical; empty cells are NaN (a failure if ``required``)."""
         cats, codes = self._cats(col)
-        empty = np.asarray(cats == "", dtype=bool)
         if required:
-            self._report(codes, empty, cats, col, "required", lambda v: f"{col} is required")
-        if empty.any():
-            codes = np.where((codes >= 0) & empty[np.maximum(codes, 0)], -1, codes)
-            cats = cats.where(~empty, "\0")
-        out = pd.Categorical.from_codes(codes, categories=cats, validate=False)
+            self._required(codes < 0, col)
+        out = pd.Categorical.from_codes(codes, categories=cats.astype(str), validate=False)
         return out.remove_unused_categories()
 
     def ids(self, col: str) -> np.ndarray:
-        """Trimmed identifiers as strings; empty cells fail ``required``."""
-        values = self.frame[col].astype(object).to_numpy(dtype=object)
-        values = pd.Series(values, dtype=object).str.strip().to_numpy(dtype=object)
-        empty = np.flatnonzero(values == "")
-        if len(empty):
-            self.bad.update((int(i), col) for i in empty)
-            self.export.fail(empty, col, "required", [""] * len(empty), f"{col} is required")
-        return values
+        """Identifiers as strings (exports never pad them); empty cells fail ``required``."""
+        values = self.frame[col].to_numpy(dtype=object)
+        empty = pd.isna(values)
+        self._required(empty, col)
+        return np.where(empty, "", values).astype(object)
 
     def number(self, col: str, *, required: bool = False, integer: bool = False,
                missing: Sequence[float] = ()) -> np.ndarray:
-        """Numbers as float (NaN = empty or one of the ``missing`` codes)."""
-        cats, codes = self._cats(col)
-        values = pd.to_numeric(pd.Series(cats.where(cats != "", None), dtype=object),
-                               errors="coerce").to_numpy(dtype=float, copy=True)
-        notnum = np.isnan(values) & np.asarray(cats != "")
-        self._report(codes, notnum, cats, col, "numeric", lambda v: f"{v!r} is not a number")
+        """Numbers as float (NaN = empty, or one of the ``missing`` codes)."""
+        s = self.frame[col]
+        if s.dtype.kind == "f":
+            out = s.to_numpy(dtype=float, copy=True)
+        else:
+            cats, codes = self._cats(col)
+            values = pd.to_numeric(pd.Series(cats, dtype=object), errors="coerce").to_numpy(
+                dtype=float, copy=True)
+            self._report(codes, np.isnan(values), cats, col, "numeric",
+                         lambda v: f"{v!r} is not a number")
+            out = np.full(len(codes), np.nan)
+            out[codes >= 0] = values[codes[codes >= 0]]
         if integer:
-            frac = ~np.isnan(values) & (values != np.round(values))
-            self._report(codes, frac, cats, col, "integer_valued",
-                         lambda v: f"{v!r} is not a whole number")
+            frac = np.flatnonzero(~np.isnan(out) & (out != np.round(out)))
+            self._report_rows(frac, col, "integer_valued", out[frac],
+                              lambda v: f"{v!r} is not a whole number")
         if required:
-            self._report(codes, np.asarray(cats == ""), cats, col, "required",
-                         lambda v: f"{col} is required")
+            empty = np.isnan(out)
+            if s.dtype.kind != "f":
+                empty &= self._cats(col)[1] < 0
+            self._required(empty, col)
         if missing:
-            values[np.isin(values, list(missing))] = np.nan
-        out = np.full(len(codes), np.nan)
-        ok = codes >= 0
-        out[ok] = values[codes[ok]]
+            out[np.isin(out, list(missing))] = np.nan
         return out
 
     def date(self, col: str, parse: Callable[[pd.Index], pd.DatetimeIndex], *,
              required: bool = True, expected: str = "YYYY-MM-DD") -> np.ndarray:
         """Dates via ``parse`` (applied to the distinct values); unparseable cells fail."""
         cats, codes = self._cats(col)
-        parsed = parse(cats)
-        bad = np.asarray(parsed.isna()) & np.asarray(cats != "")
-        self._report(codes, bad, cats, col, "iso_date" if expected == "YYYY-MM-DD" else "date",
+        parsed = parse(pd.Index(cats.astype(str)))
+        self._report(codes, np.asarray(parsed.isna()), cats, col,
+                     "iso_date" if expected == "YYYY-MM-DD" else "date",
                      lambda v: f"{v!r} is not a valid date ({expected})")
         if required:
-            self._report(codes, np.asarray(cats == ""), cats, col, "required",
-                         lambda v: f"{col} is required")
+            self._required(codes < 0, col)
         values = parsed.to_numpy(dtype="datetime64[ns]")
         out = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
         ok = codes >= 0
@@ -475,7 +527,10 @@ def schema_failures(model: type[pa.DataFrameModel], typed: pd.DataFrame, export:
         check = _check_name(case.check)
         idx = case.index
         if idx is None or (isinstance(idx, float) and np.isnan(idx)):
-            continue  # column-level problems are reported by read_export
+            # a whole-column problem (a dtype): the reader's conversion is at fault, say so
+            export.failures.append(_failure(export.name, None, str(case.column), check,
+                                            case.failure_case, "column has the wrong type"))
+            continue
         idx = int(idx)
         columns = blame.get(check, (case.column,) if isinstance(case.column, str) else ())
         for column in columns:

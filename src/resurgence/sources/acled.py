@@ -39,7 +39,19 @@ from pandera.typing import Series
 
 from ..errors import DataWarning
 from ._csv import Converter, parse_iso_dates, raise_if_failed, read_export, schema_failures
-from .events import _TEXT, area_rows, coverage_of, event_frame, resolve_regions, slug
+from .events import (
+    _TEXT,
+    DATE_PRECISIONS,
+    LOCATION_PRECISIONS,
+    area_rows,
+    coverage_of,
+    event_frame,
+    join_text,
+    lookup,
+    recode,
+    resolve_regions,
+    slug,
+)
 from .ucdp import _paths
 
 __all__ = ["read_acled", "AcledSchema", "parse_acled_dates", "ACLED_URL"]
@@ -76,7 +88,7 @@ _FORMATS = ("%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y", "%d-%b-%y", "%d %b %
 class AcledSchema(pa.DataFrameModel):
     """The ACLED columns resurgence uses, after type conversion."""
 
-    event_id_cnty: Series[object] = pa.Field(unique=True)
+    event_id_cnty: Series[str] = pa.Field(unique=True)
     event_date: Series[pd.Timestamp]
     time_precision: Series[float] = pa.Field(isin=[1, 2, 3])
     geo_precision: Series[float] = pa.Field(isin=[1, 2, 3])
@@ -116,14 +128,17 @@ def parse_acled_dates(values: pd.Index, date_format: str | None = None) -> pd.Da
 
 def _timestamps(conv: Converter) -> np.ndarray:
     """Unix seconds (ACLED's ``timestamp``) or date-times; NaT where empty."""
+    column = conv.frame["timestamp"]
+    if column.dtype.kind == "f":
+        return pd.to_datetime(column, unit="s").to_numpy(dtype="datetime64[ns]")
     cats, codes = conv._cats("timestamp")
     nums = pd.to_numeric(pd.Series(cats, dtype=object), errors="coerce")
     parsed = pd.to_datetime(nums, unit="s", errors="coerce")
-    text = nums.isna() & (pd.Series(cats, dtype=object) != "")
+    text = nums.isna()
     if text.any():
         parsed[text] = pd.to_datetime(pd.Series(cats, dtype=object)[text], errors="coerce",
                                       format="ISO8601")
-    bad = (parsed.isna() & (pd.Series(cats, dtype=object) != "")).to_numpy()
+    bad = parsed.isna().to_numpy()
     conv._report(codes, bad, cats, "timestamp", "timestamp",
                  lambda v: f"{v!r} is neither Unix seconds nor a date-time")
     values = parsed.to_numpy(dtype="datetime64[ns]")
@@ -133,12 +148,11 @@ def _timestamps(conv: Converter) -> np.ndarray:
 
 
 def _inter(conv: Converter, col: str) -> pd.Categorical:
-    """Actor type labels from numeric codes or text."""
-    cats, codes = conv._cats(col)
+    """Actor type labels from numeric codes (old exports) or text (recent ones)."""
+    cats, _ = conv._cats(col)
     nums = pd.to_numeric(pd.Series(cats, dtype=object), errors="coerce")
     labels = [INTER.get(int(n), str(c)) if pd.notna(n) else str(c) for n, c in zip(nums, cats)]
-    labels = np.asarray([lab if lab else None for lab in labels] + [None], dtype=object)
-    return pd.Categorical(labels[np.where(codes >= 0, codes, len(cats))])
+    return recode(conv.text(col), [lab or None for lab in labels])
 
 
 def read_acled(
@@ -178,7 +192,9 @@ def read_acled(
     exports, parts = [], []
     for path in files:
         export = read_export(path, required=_REQUIRED, optional=_OPTIONAL,
-                             text_columns=("event_id_cnty",), lowercase_header=True)
+                             text_columns=("event_id_cnty",),
+                             numeric_columns=("time_precision", "geo_precision", "fatalities",
+                                              "timestamp"), lowercase_header=True)
         exports.append(export)
         if not export.failures:
             parts.append(_events(export, area, date_format))
@@ -198,7 +214,7 @@ def read_acled(
 def _events(export, area: str, date_format: str | None):
     conv = Converter(export)
     typed = pd.DataFrame({
-        "event_id_cnty": conv.ids("event_id_cnty"),
+        "event_id_cnty": pd.Series(conv.ids("event_id_cnty"), dtype=str),
         "event_date": conv.date("event_date", lambda v: parse_acled_dates(v, date_format),
                                 expected=date_format or "an ACLED date format"),
         "time_precision": conv.number("time_precision", required=True),
@@ -215,24 +231,24 @@ def _events(export, area: str, date_format: str | None):
         return None
     disorder = conv.text("disorder_type")
     if "disorder_type" not in export.present:
-        disorder = pd.Categorical(pd.Series(event_type).map(DISORDER))
-    violence = pd.Series(disorder).astype(object).map(slug, na_action="ignore")
-    assoc = (pd.Series(conv.text("assoc_actor_1")).astype(object).fillna("") + "; "
-             + pd.Series(conv.text("assoc_actor_2")).astype(object).fillna("")).str.strip("; ")
+        disorder = recode(event_type, [DISORDER.get(c) for c in event_type.categories])
+    violence = recode(disorder, [slug(c) for c in disorder.categories])
+    assoc = join_text(conv.text("assoc_actor_1"), conv.text("assoc_actor_2"))
     date = typed["event_date"].to_numpy(dtype="datetime64[ns]")
     tp = typed["time_precision"]
     frame = event_frame(
         source="acled", event_id=typed["event_id_cnty"].to_numpy(dtype=object),
         date_start=date, date_end=date,
-        date_precision=tp.map(DATE_PRECISION).to_numpy(dtype=object),
+        date_precision=lookup(tp.to_numpy(), DATE_PRECISION, DATE_PRECISIONS, ordered=True),
         date_error_days=tp.map(DATE_ERROR_DAYS).to_numpy(dtype=float),
         country=country, region=region, region_as_published=published,
-        location_precision=typed["geo_precision"].map(LOCATION_PRECISION).to_numpy(dtype=object),
+        location_precision=lookup(typed["geo_precision"].to_numpy(), LOCATION_PRECISION,
+                                  LOCATION_PRECISIONS, ordered=True),
         actor1=conv.text("actor1", required=False), actor2=conv.text("actor2"),
         actor1_type=_inter(conv, "inter1"), actor2_type=_inter(conv, "inter2"),
-        actor_other=pd.Categorical(assoc.where(assoc != "", None)),
+        actor_other=assoc,
         event_type=event_type, sub_event_type=conv.text("sub_event_type"),
-        violence_type=pd.Categorical(violence),
+        violence_type=violence,
         fatalities=typed["fatalities"].to_numpy(), timestamp=stamp,
         _file=pd.Categorical([export.name] * len(typed)), _line=export.lines,
     )

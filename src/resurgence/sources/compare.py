@@ -52,11 +52,19 @@ def compare_series(panel: Panel | pd.DataFrame, series_a: str, series_b: str, *,
 
     Examples
     --------
+    UCDP's Islamic State events and RIC's sleeper-cell attacks in Hasakah (the
+    areas differ, which a :class:`~resurgence.errors.DataWarning` says):
+
+    >>> import warnings
     >>> import resurgence as rs
-    >>> t = compare_series(rs.load_panel(), "ucdp/syria/hasakah/events/actor=is",
-    ...                    "ric/nes/hasakah/sleeper_cell_attacks")
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     t = compare_series(rs.load_panel(), "ucdp/syria/hasakah/events/actor=is",
+    ...                        "ric/nes/hasakah/sleeper_cell_attacks")
     >>> t["month"].dt.strftime("%Y-%m").tolist()
-    ['2019-05', '2019-10', '2019-11']
+    ['2019-05', '2019-06', '2019-11']
+    >>> t.iloc[:, 1:].values.tolist()[0]
+    [2.0, 19.0, -17.0, 0.10526315789473684]
     """
     if months not in ("both", "either"):
         raise InputError(f"months must be 'both' or 'either', not {months!r}")

@@ -78,6 +78,9 @@ __all__ = [
     "resolve_regions",
     "coverage_of",
     "combine",
+    "lookup",
+    "recode",
+    "join_text",
 ]
 
 DATE_PRECISIONS = ("day", "week", "month", "year")
@@ -110,7 +113,7 @@ class EventSchema(pa.DataFrameModel):
     """
 
     source: Series[pd.CategoricalDtype] = pa.Field(isin=["ucdp", "acled", "gtd"])
-    event_id: Series[object]
+    event_id: Series[str]
     date_start: Series[pd.Timestamp]
     date_end: Series[pd.Timestamp]
     date_precision: Series[pd.CategoricalDtype] = pa.Field(isin=list(DATE_PRECISIONS))
@@ -137,6 +140,7 @@ class EventSchema(pa.DataFrameModel):
 def event_frame(**columns) -> pd.DataFrame:
     """Assemble an event frame with the standard columns and dtypes; absent columns are empty.
 
+    Absent precisions default to ``day`` and ``exact``, an absent region to ``unknown``.
     Readers call it; tests and users can build small frames with it too (see
     :class:`EventSchema`).
     """
@@ -148,9 +152,11 @@ def event_frame(**columns) -> pd.DataFrame:
             v = pd.to_datetime(pd.Series(v if v is not None else [pd.NaT] * n)).to_numpy(
                 dtype="datetime64[ns]")
         elif col == "date_precision":
-            v = pd.Categorical(v, categories=DATE_PRECISIONS, ordered=True)
+            v = pd.Categorical(["day"] * n if v is None else v, categories=DATE_PRECISIONS,
+                               ordered=True)
         elif col == "location_precision":
-            v = pd.Categorical(v, categories=LOCATION_PRECISIONS, ordered=True)
+            v = pd.Categorical(["exact"] * n if v is None else v,
+                               categories=LOCATION_PRECISIONS, ordered=True)
         elif col == "source":
             v = pd.Categorical([v] * n if isinstance(v, str) else v,
                                categories=["ucdp", "acled", "gtd"])
@@ -161,9 +167,11 @@ def event_frame(**columns) -> pd.DataFrame:
             v = np.zeros(n) if v is None and col == "date_error_days" else (
                 np.full(n, np.nan) if v is None else np.asarray(v, dtype=float))
         elif col == "event_id":
-            v = np.asarray(v, dtype=object)
+            v = pd.Series(np.asarray(v, dtype=object), dtype=str).to_numpy()
         elif col == "_line":
             v = np.asarray(v if v is not None else np.zeros(n), dtype=np.int64)
+        elif col == "region" and v is None:
+            v = pd.Categorical(["unknown"] * n)
         elif col in _TEXT:
             if v is None:
                 v = pd.Categorical([None] * n)
@@ -171,6 +179,45 @@ def event_frame(**columns) -> pd.DataFrame:
                 v = pd.Categorical(v)
         out[col] = v
     return pd.DataFrame(out)
+
+
+def lookup(values: np.ndarray, mapping: dict, categories: Sequence[str] | None = None,
+           ordered: bool = False) -> pd.Categorical:
+    """Codes -> labels as a categorical, vectorised (values not in ``mapping`` are NaN).
+
+    Examples
+    --------
+    >>> lookup(np.array([1.0, 3.0, np.nan]), {1: "day", 3: "month"}).tolist()
+    ['day', 'month', nan]
+    """
+    cats = list(categories) if categories is not None else list(dict.fromkeys(mapping.values()))
+    codes = np.full(len(values), -1, dtype=np.int64)
+    for key, label in mapping.items():
+        codes[values == key] = cats.index(label)
+    return pd.Categorical.from_codes(codes, categories=cats, ordered=ordered)
+
+
+def recode(cat: pd.Categorical, labels: Sequence[object]) -> pd.Categorical:
+    """Relabel a categorical's categories (labels may repeat or be None)."""
+    labels = pd.Index(labels, dtype=object)
+    remap, uniques = pd.factorize(labels)          # None -> -1
+    codes = np.asarray(cat.codes, dtype=np.int64)
+    new = np.where(codes >= 0, remap[np.maximum(codes, 0)] if len(remap) else -1, -1)
+    return pd.Categorical.from_codes(new, categories=pd.Index(uniques, dtype=object))
+
+
+def join_text(a: pd.Categorical, b: pd.Categorical, sep: str = "; ") -> pd.Categorical:
+    """Row-wise ``a; b`` of two categoricals (missing parts left out), built per distinct pair."""
+    ca, cb = np.asarray(a.codes, dtype=np.int64), np.asarray(b.codes, dtype=np.int64)
+    pair = (ca + 1) * (len(b.categories) + 1) + (cb + 1)
+    uniq, inverse = np.unique(pair, return_inverse=True)
+    texts = []
+    for p in uniq:
+        i, j = divmod(int(p), len(b.categories) + 1)
+        parts = [str(a.categories[i - 1])] if i else []
+        parts += [str(b.categories[j - 1])] if j else []
+        texts.append(sep.join(parts) or None)
+    return recode(pd.Categorical.from_codes(inverse.ravel(), categories=range(len(uniq))), texts)
 
 
 def slug(text: str) -> str:
@@ -251,8 +298,14 @@ def resolve_regions(conv: Converter, column: str, area: str,
         conv.export.fail(hit, column, "in_vocabulary", cats[codes[hit]],
                          "not a governorate of the area's country in data/reference/regions.csv "
                          "(add the spelling to its aliases)")
-    names = np.asarray(canon + ["unknown"], dtype=object)
-    region = pd.Categorical(names[np.where(codes >= 0, codes, len(canon))])
+    region = recode(published, canon)
+    codes = np.asarray(region.codes)
+    if (codes < 0).any():                       # empty ADM1: unknown
+        cats = list(region.categories)
+        if "unknown" not in cats:
+            cats.append("unknown")
+        fixed = np.where(codes < 0, cats.index("unknown"), codes)
+        region = pd.Categorical.from_codes(fixed, categories=cats)
     return region, published
 
 
@@ -374,7 +427,7 @@ def match_actor(events: pd.DataFrame, actor: str, *, fields: Sequence[str] = ("a
     mask = np.zeros(len(events), dtype=bool)
     for f in fields:
         col = events[f]
-        if names and isinstance(col.dtype, pd.CategoricalDtype):
+        if names and isinstance(col.dtype, pd.CategoricalDtype) and len(col.cat.categories):
             hits = _name_hits(col.cat.categories, names)
             codes = col.cat.codes.to_numpy()
             mask |= (codes >= 0) & hits[np.maximum(codes, 0)]

@@ -55,7 +55,7 @@ _UNKNOWN = (-9.0, -99.0)
 class GtdSchema(pa.DataFrameModel):
     """The GTD columns resurgence uses, after type conversion."""
 
-    eventid: Series[object] = pa.Field(unique=True)
+    eventid: Series[str] = pa.Field(unique=True)
     iyear: Series[float] = pa.Field(ge=1970, le=2100)
     imonth: Series[float] = pa.Field(ge=0, le=12)
     iday: Series[float] = pa.Field(ge=0, le=31)
@@ -128,6 +128,8 @@ def read_gtd(
 
 def _read(path, encoding: str):
     kwargs = dict(required=_REQUIRED, optional=_OPTIONAL, text_columns=("eventid",),
+                  numeric_columns=("iyear", "imonth", "iday", "extended", "specificity", "nkill",
+                                   "nwound", "nkillter", "nwoundte", "doubtterr"),
                   lowercase_header=True)
     export = read_export(path, encoding="utf-8" if encoding == "auto" else encoding, **kwargs)
     if encoding == "auto" and export.failures and all(
@@ -145,7 +147,7 @@ def _days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
 def _events(export, area: str, perpetrators: str):
     conv = Converter(export)
     typed = pd.DataFrame({
-        "eventid": conv.ids("eventid"),
+        "eventid": pd.Series(conv.ids("eventid"), dtype=str),
         "iyear": conv.number("iyear", required=True, integer=True),
         "imonth": conv.number("imonth", required=True, integer=True),
         "iday": conv.number("iday", required=True, integer=True),

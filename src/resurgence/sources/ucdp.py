@@ -65,6 +65,9 @@ _REQUIRED = ("id", "type_of_violence", "side_a_new_id", "side_a", "side_b_new_id
              "best", "low", "high")
 _OPTIONAL = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "event_clarity")
 _ALIASES = {"best_est": "best", "low_est": "low", "high_est": "high"}
+_NUMERIC = ("type_of_violence", "side_a_new_id", "side_b_new_id", "where_prec", "date_prec",
+            "best", "low", "high", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown",
+            "event_clarity")
 
 VIOLENCE = {1: "state_based", 2: "non_state", 3: "one_sided"}
 #: date_prec: 1 day, 2 a 2-6 day range, 3 a week, 4 an 8-30 day range or a month,
@@ -79,7 +82,7 @@ LOCATION_PRECISION = {1: "exact", 2: "near", 3: "adm2", 4: "adm1", 5: "region", 
 class UcdpSchema(pa.DataFrameModel):
     """The GED columns resurgence uses, after type conversion (codebook v19.1 codes)."""
 
-    id: Series[object] = pa.Field(unique=True)
+    id: Series[str] = pa.Field(unique=True)
     type_of_violence: Series[float] = pa.Field(isin=[1, 2, 3])
     where_prec: Series[float] = pa.Field(isin=[1, 2, 3, 4, 5, 6, 7])
     date_prec: Series[float] = pa.Field(isin=[1, 2, 3, 4, 5])
@@ -138,7 +141,12 @@ def read_ucdp(
 
     Examples
     --------
-    >>> ev = read_ucdp(bundled_ucdp_file())
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     ev = read_ucdp(bundled_ucdp_file())
+    >>> str(caught[0].message)[:60]
+    '35 UCDP event(s): low <= best <= high fails; the estimates a'
     >>> len(ev), int(ev["fatalities"].sum()), ev.attrs["coverage"]
     (6472, 53502, ('2016-01', '2019-11'))
     """
@@ -146,6 +154,7 @@ def read_ucdp(
     frames, exports, coverage = [], [], []
     for path in files:
         export = read_export(path, required=_REQUIRED, optional=_OPTIONAL, text_columns=("id",),
+                             numeric_columns=_NUMERIC,
                              aliases=_ALIASES, lowercase_header=True,
                              headerless_layouts={len(GED_COLUMNS): GED_COLUMNS,
                                                  len(GED_SYRIA_COLUMNS): GED_SYRIA_COLUMNS})
@@ -171,7 +180,7 @@ def read_ucdp(
 def _events(export, area: str) -> tuple[pd.DataFrame, tuple[str, str]]:
     conv = Converter(export)
     typed = pd.DataFrame({
-        "id": conv.ids("id"),
+        "id": pd.Series(conv.ids("id"), dtype=str),
         "type_of_violence": conv.number("type_of_violence", required=True),
         "where_prec": conv.number("where_prec", required=True),
         "date_prec": conv.number("date_prec", required=True),
