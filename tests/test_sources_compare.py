@@ -47,14 +47,15 @@ def test_same_area_series_compare_without_warning(panel):
 
 
 def test_no_common_month_and_unknown_series_are_errors(panel):
-    with pytest.raises(InputError, match="share no month"):
+    with pytest.raises(InputError, match="share no month"), pytest.warns(DataWarning):
         rs.compare_series(panel, "ucdp/syria/all/events/actor=is", "sohr/regime_desert/all/attacks")
     with pytest.raises(InputError, match="unknown series"):
         rs.compare_series(panel, "ucdp/syria/all/events/actor=isis", RIC)
 
 
 def test_cli_compare(capsys):
-    assert main(["compare", UCDP, RIC, "--format", "csv"]) == 0
+    with pytest.warns(DataWarning, match="different areas"):
+        assert main(["compare", UCDP, RIC, "--format", "csv"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines()[0] == f"month,{UCDP},{RIC},difference,ratio"
     assert "month(s) both state" in err

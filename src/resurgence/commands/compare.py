@@ -25,8 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "the difference (a - b) and the ratio (a / b). Publishers count different things; "
         "the comparison shows where they agree, it never merges them.",
     )
-    p.add_argument("series_a", metavar="SERIES_A", help="series id, e.g. ucdp/syria/all/events/actor=is")
-    p.add_argument("series_b", metavar="SERIES_B", help="series id, e.g. ric/nes/all/sleeper_cell_attacks")
+    p.add_argument("series_a", metavar="SERIES_A",
+                   help="series id, e.g. ucdp/syria/all/events/actor=is")
+    p.add_argument("series_b", metavar="SERIES_B",
+                   help="series id, e.g. ric/nes/all/sleeper_cell_attacks")
     add_data_argument(p)
     p.add_argument("--either", action="store_true",
                    help="every month either series states (the other is empty)")

@@ -68,7 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         if name == "gtd":
             q.add_argument("--perpetrators", choices=("include", "exclude"), default="include",
                            help="nkill/nwound as published (include) or without the attackers")
-            q.add_argument("--encoding", default="auto", help="auto (UTF-8, else Latin-1) or a codec")
+            q.add_argument("--encoding", default="auto",
+                           help="auto (UTF-8, else Latin-1) or a codec")
         q.add_argument("--out", metavar="FILE", help="write the table to FILE (atomically)")
         q.set_defaults(func=run)
 

@@ -3,8 +3,10 @@
 Layout (one job per module):
 
 =================  ===================================================================
-``events``         the common event frame every reader returns; actors, regions
+``events``         the common event frame every reader returns; regions and areas
+``actors``         actor names and ids per dataset (``data/reference/actors.csv``)
 ``_csv``           fast, checked reading of large CSV/gzip exports; failures by line
+``_convert``       text columns -> typed arrays; pandera failures by line and column
 ``ucdp``           UCDP GED and candidate files (:func:`read_ucdp`)
 ``acled``          ACLED exports, reconciled across exports (:func:`read_acled`)
 ``gtd``            Global Terrorism Database (:func:`read_gtd`)
@@ -14,9 +16,10 @@ Layout (one job per module):
 """
 
 from .acled import read_acled
+from .actors import match_actor, resolve_actor
 from .aggregate import MONTH_RULES, aggregate_events, assign_months, observations_csv
 from .compare import compare_series, comparison_summary
-from .events import EVENT_COLUMNS, EventSchema, bundled_events_dir, match_actor, resolve_actor
+from .events import EVENT_COLUMNS, EventSchema, bundled_events_dir
 from .gtd import read_gtd
 from .ucdp import bundled_ucdp_file, read_ucdp
 

@@ -38,7 +38,8 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ..errors import DataWarning
-from ._csv import Converter, parse_iso_dates, raise_if_failed, read_export, schema_failures
+from ._convert import Converter, parse_iso_dates, raise_if_failed, schema_failures
+from ._csv import read_export
 from .events import (
     _TEXT,
     DATE_PRECISIONS,
@@ -259,7 +260,7 @@ def _events(export, area: str, date_format: str | None):
 
 
 def _reconcile(parts):
-    """Newest export wins; an older event missing from a newer export covering its date is dropped."""
+    """Newest export wins; an older event missing from a newer export of its dates is dropped."""
     if len(parts) == 1:
         return parts[0][0], None
     order = sorted(range(len(parts)), key=lambda i: (np.nan_to_num(parts[i][3], nan=-np.inf), i))

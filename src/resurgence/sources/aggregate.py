@@ -47,7 +47,8 @@ from ..months import parse_month
 from ..reference import load_reference
 from ..schemas import OBSERVATION_COLUMNS
 from ..validation import validate_observations
-from .events import DATE_PRECISIONS, LOCATION_PRECISIONS, area_regions, match_actor, slug
+from .actors import match_actor
+from .events import DATE_PRECISIONS, LOCATION_PRECISIONS, area_regions, slug
 
 __all__ = ["aggregate_events", "assign_months", "observations_csv", "MONTH_RULES", "BREAKDOWNS"]
 
@@ -143,7 +144,9 @@ def _coverage(events: pd.DataFrame, coverage) -> tuple[int, int]:
     if coverage is None:
         coverage = events.attrs.get("coverage")
     if coverage is None:
-        d = events["date_start"].to_numpy()
+        d = events["date_start"].dropna().to_numpy()
+        if not len(d):
+            raise InputError("no events, and no coverage given: nothing to aggregate")
         lo, hi = _month_index(d.min(keepdims=True))[0], _month_index(d.max(keepdims=True))[0]
         return int(lo), int(hi)
     lo, hi = (parse_month(str(c)) for c in coverage)
@@ -373,7 +376,8 @@ def _cells(pvals, measures, in_actor, sub_idx, labels, rcode, month, n_regions, 
     r_ids = np.arange(n_regions + 1) if with_regions else np.array([n_regions])
     s_grid, r_grid, m_grid = np.meshgrid(np.arange(n_sub), r_ids, np.arange(n_months),
                                          indexing="ij")
-    cols = {"subset": np.asarray(labels, dtype=object)[s_grid.ravel()], "region_idx": r_grid.ravel(),
+    cols = {"subset": np.asarray(labels, dtype=object)[s_grid.ravel()],
+            "region_idx": r_grid.ravel(),
             "month_idx": m_grid.ravel()}
     for m, arr in full.items():
         cols[m] = arr.ravel()
@@ -429,7 +433,8 @@ def _observations(cells, names, published, lo, source, area, source_url, source_
     obs["_r"] = obs["region"].map(order)
     obs["_m"] = obs["measure"].map({m: i for i, m in enumerate(_COLUMN)})
     obs["_s"] = obs["subset"].fillna("")
-    obs = obs.sort_values(["_s", "_r", "_m", "start"], kind="stable").drop(columns=["_r", "_m", "_s"])
+    obs = obs.sort_values(["_s", "_r", "_m", "start"], kind="stable")
+    obs = obs.drop(columns=["_r", "_m", "_s"])
     return obs[list(OBSERVATION_COLUMNS)].reset_index(drop=True)
 
 

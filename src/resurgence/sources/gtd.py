@@ -33,7 +33,8 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ..errors import InputError
-from ._csv import Converter, parse_iso_dates, raise_if_failed, read_export, schema_failures
+from ._convert import Converter, parse_iso_dates, raise_if_failed, schema_failures
+from ._csv import read_export
 from .events import area_rows, combine, coverage_of, event_frame, resolve_regions
 from .ucdp import _paths
 

@@ -34,7 +34,8 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ..errors import DataWarning
-from ._csv import Converter, parse_iso_dates, raise_if_failed, read_export, schema_failures
+from ._convert import Converter, parse_iso_dates, raise_if_failed, schema_failures
+from ._csv import read_export
 from .events import area_rows, combine, coverage_of, event_frame, resolve_regions
 
 __all__ = ["read_ucdp", "UcdpSchema", "GED_COLUMNS", "GED_SYRIA_COLUMNS", "UCDP_URL"]
@@ -96,7 +97,8 @@ class UcdpSchema(pa.DataFrameModel):
 
     @pa.dataframe_check(name="date_order")
     def date_order(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
-        return df["date_start"].isna() | df["date_end"].isna() | (df["date_start"] <= df["date_end"])
+        start, end = df["date_start"], df["date_end"]
+        return start.isna() | end.isna() | (start <= end)
 
     class Config:
         strict = False
@@ -230,7 +232,8 @@ def _events(export, area: str) -> tuple[pd.DataFrame, tuple[str, str]]:
 
 def _warn_estimates(events: pd.DataFrame) -> None:
     """low <= best <= high (and best = the sum of the deaths columns): warn, keep as published."""
-    lo, best, hi = (events[c].to_numpy() for c in ("fatalities_low", "fatalities", "fatalities_high"))
+    lo, best, hi = (events[c].to_numpy()
+                    for c in ("fatalities_low", "fatalities", "fatalities_high"))
     bad = ~((lo <= best) & (best <= hi))
     if bad.any():
         warnings.warn(_listing(events, bad, "low <= best <= high fails; the estimates are kept "
