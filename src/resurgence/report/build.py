@@ -15,7 +15,7 @@ from ..panel import Panel
 from .context import ReportContext, ReportOptions
 from .progress import NULL, Progress
 from .registry import ReportFigure, page_kinds
-from .style import report_style
+from .style import freeze_layout, report_style
 
 __all__ = ["Report", "build_report"]
 
@@ -84,6 +84,7 @@ def build_report(panel: Panel, *, month: str | pd.Timestamp | None = None,
                 if not (fig.name == kind.name or fig.name.startswith(kind.name + "-")):
                     raise RuntimeError(f"page {fig.name!r} of kind {kind.name!r} must be "
                                           f"named {kind.name!r} or {kind.name}-...")
+                freeze_layout(fig.figure)
                 figures.append(fig)
             progress.step(detail=kind.name)
     names = [f.name for f in figures]

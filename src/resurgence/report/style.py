@@ -27,6 +27,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 
 import matplotlib as mpl
+import matplotlib.layout_engine
 import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.axes import Axes
@@ -45,6 +46,7 @@ __all__ = [
     "value_axis",
     "footer_text",
     "body",
+    "freeze_layout",
 ]
 
 #: A4 landscape, inches.
@@ -207,6 +209,24 @@ def new_page(title: str, subtitle: str = "", *, footer: str = "",
                                 w_pad=0.06)
     fig._resurgence_body = (bottom, top)  # where page builders without a layout engine may draw
     return fig
+
+
+def freeze_layout(fig: Figure, decimals: int = 6) -> None:
+    """Run the layout engine once, round every axes position and switch the engine off.
+
+    The constrained-layout solver's last bits vary from process to process (its
+    internal order is not fixed), which moves text by 1e-10 points and changes the
+    PDF's bytes. Rounding the solved positions to ``decimals`` (1e-6 of the page)
+    makes every later draw, and so every file, identical.
+    """
+    engine = fig.get_layout_engine()
+    if engine is None or not isinstance(engine, mpl.layout_engine.ConstrainedLayoutEngine):
+        return
+    fig.draw_without_rendering()
+    for ax in fig.axes:
+        pos = ax.get_position(original=True)
+        ax.set_position([round(float(v), decimals) for v in pos.bounds], which="both")
+    fig.set_layout_engine("none")
 
 
 def body(fig: Figure) -> tuple[float, float]:
