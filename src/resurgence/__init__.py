@@ -17,6 +17,7 @@ from .errors import (
     UnknownRegionError,
 )
 from .months import as_monthly_series, format_month, month_range, parse_month
+from .ramadan import ramadan_share
 
 __all__ = [
     "__version__",
@@ -33,4 +34,5 @@ __all__ = [
     "format_month",
     "month_range",
     "parse_month",
+    "ramadan_share",
 ]
