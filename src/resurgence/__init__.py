@@ -18,6 +18,8 @@ from .errors import (
 )
 from .months import as_monthly_series, format_month, month_range, parse_month
 from .ramadan import ramadan_share
+from .seasonal import SeasonalGLMResult, seasonal_glm
+from .stl import STLResult, stl_decompose
 
 __all__ = [
     "__version__",
@@ -35,4 +37,8 @@ __all__ = [
     "month_range",
     "parse_month",
     "ramadan_share",
+    "SeasonalGLMResult",
+    "seasonal_glm",
+    "STLResult",
+    "stl_decompose",
 ]
