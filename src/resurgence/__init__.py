@@ -16,6 +16,18 @@ from .errors import (
     SeriesError,
     UnknownRegionError,
 )
+from .forecast import (
+    AutoForecaster,
+    CountDistribution,
+    Forecaster,
+    GLMForecaster,
+    NaiveForecaster,
+    SarimaxForecaster,
+    SeasonalNaiveForecaster,
+    backtest,
+    crps,
+    score_backtest,
+)
 from .months import as_monthly_series, format_month, month_range, parse_month
 from .ramadan import ramadan_share
 from .seasonal import SeasonalGLMResult, seasonal_glm
@@ -23,6 +35,16 @@ from .stl import STLResult, stl_decompose
 
 __all__ = [
     "__version__",
+    "AutoForecaster",
+    "CountDistribution",
+    "Forecaster",
+    "GLMForecaster",
+    "NaiveForecaster",
+    "SarimaxForecaster",
+    "SeasonalNaiveForecaster",
+    "backtest",
+    "crps",
+    "score_backtest",
     "DataValidationError",
     "DataWarning",
     "InputError",

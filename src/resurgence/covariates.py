@@ -47,7 +47,10 @@ def as_model_frame(y: Any) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``start, end, month, months, value`` sorted by ``start``, with
-        ``attrs["cutoff"]``: the first month after the data (where forecasts start).
+        ``attrs["cutoff"]``: the first month after the data, where forecasts
+        start. For a series that is the month after its last index (even if that
+        month is NaN); for a frame, the month after the last month an interval
+        touches, or a later ``y.attrs["cutoff"]`` if the frame carries one.
 
     Raises
     ------
@@ -97,12 +100,18 @@ def as_model_frame(y: Any) -> pd.DataFrame:
             raise SeriesError("model frame has an interval whose end is not after its start")
         if (frame["start"].iloc[1:].to_numpy() < frame["end"].iloc[:-1].to_numpy()).any():
             raise SeriesError("model frame intervals overlap: give one non-overlapping set")
-        frame["month"] = [to_month(v) for v in frame["start"]]
-        frame["months"] = [
-            float(month_fractions(a, b).sum()) for a, b in zip(frame["start"], frame["end"])
+        frame["month"] = frame["start"].dt.to_period("M").dt.to_timestamp()
+        whole = (frame["start"] == frame["month"]) & (
+            frame["end"] == frame["month"] + pd.offsets.MonthBegin(1))
+        frame["months"] = 1.0
+        frame.loc[~whole, "months"] = [  # only odd intervals need the day arithmetic
+            float(month_fractions(a, b).sum())
+            for a, b in zip(frame.loc[~whole, "start"], frame.loc[~whole, "end"])
         ]
         frame = frame[FRAME_COLUMNS].reset_index(drop=True)
         cutoff = to_month(frame["end"].max() - pd.Timedelta(days=1)) + pd.offsets.MonthBegin(1)
+        if y.attrs.get("cutoff") is not None:  # e.g. a backtest origin after a gap
+            cutoff = max(cutoff, to_month(y.attrs["cutoff"]))
     else:
         raise SeriesError("expected a monthly pandas Series or a model frame DataFrame")
     if (frame["value"] < 0).any():

@@ -216,6 +216,7 @@ def seasonal_glm(
     interventions: Mapping[str, Any] | None = None,
     family: str = "negbin",
     level: float = 95,
+    tests: bool = True,
 ) -> SeasonalGLMResult:
     """Fit a negative-binomial GLM with trend, calendar seasonality, Ramadan and steps.
 
@@ -238,6 +239,8 @@ def seasonal_glm(
         Count distribution. NB2 estimates the dispersion ``alpha``.
     level : float
         Confidence level in percent for every interval reported.
+    tests : bool
+        Run the likelihood-ratio tests (one refit per test); forecasters skip them.
 
     Returns
     -------
@@ -326,17 +329,17 @@ def seasonal_glm(
             "p_value": pval,
         }
     )
-    tests = []
+    rows = []
     fourier_cols = [c for c in X.columns if c[:3] in ("sin", "cos")]
     groups = {"seasonality": fourier_cols, "ramadan": ["ramadan"], "trend": ["trend"]}
     groups.update({name: [name] for name in requested.interventions})
     for test, cols in groups.items():
         cols = [c for c in cols if c in X.columns]
-        if cols:
+        if cols and tests:
             stat, p = _lr_test(res, yv, X, offset, fam, cols)
         else:
             stat, p = np.nan, np.nan
-        tests.append({"test": test, "df": len(cols), "statistic": stat, "p_value": p})
+        rows.append({"test": test, "df": len(cols), "statistic": stat, "p_value": p})
     # Seasonal profile: the Fourier terms average to zero over the year, so their sum is
     # the log rate ratio of each calendar month against the geometric mean.
     angle = 2 * np.pi * (np.arange(1, 13) - 0.5) / 12
@@ -354,7 +357,7 @@ def seasonal_glm(
     fitted["fitted"] = np.exp(X.to_numpy() @ params.to_numpy() + offset)
     return SeasonalGLMResult(
         effects=effects,
-        tests=pd.DataFrame(tests),
+        tests=pd.DataFrame(rows),
         seasonal_profile=profile,
         family=fam,
         dispersion=alpha,
