@@ -23,7 +23,7 @@ from ._version import __version__
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("validate", "series")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,12 +42,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cell(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _print_failures(exc: errors.DataValidationError) -> None:
     table = exc.failures
     if table is None or len(table) == 0:
         return
-    cols = [c for c in ("file", "row", "column", "check", "value") if c in table.columns]
-    shown = table[cols].head(200).astype(str)
+    cols = [c for c in ("file", "row", "column", "check", "value", "message") if c in table.columns]
+    shown = table[cols].head(200).map(_cell)
+    if "message" in shown.columns:  # keep the table readable: messages go last, left-aligned
+        width = shown["message"].str.len().max()
+        shown["message"] = shown["message"].str.ljust(width)
     print(shown.to_string(index=False), file=sys.stderr)
     if len(table) > 200:
         print(f"... and {len(table) - 200} more", file=sys.stderr)

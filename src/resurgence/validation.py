@@ -1,0 +1,370 @@
+"""Validate observation tables and report every problem at once.
+
+:func:`load_observations` reads files (:mod:`resurgence.readers`), runs the
+:class:`~resurgence.schemas.ObservationSchema` lazily and raises one
+:class:`~resurgence.errors.DataValidationError` whose ``failures`` table names
+the file, line, column, rule and offending value of every failing cell.
+
+:func:`consistency_report` finds figures a source gives that disagree with each
+other (parts that exceed a total, regions that do not add up, months that do not
+add up to the period a source also states). Those are warnings, not errors: the
+data keeps what the source said.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .checks import BLAME
+from .errors import DataValidationError, DataWarning
+from .readers import Failure, discover_files, read_observation_file
+from .reference import default_series_dir, load_reference
+from .schemas import OBSERVATION_COLUMNS, ObservationSchema
+
+__all__ = [
+    "load_observations",
+    "validate_observations",
+    "consistency_report",
+    "FAILURE_COLUMNS",
+]
+
+FAILURE_COLUMNS = ["file", "row", "column", "check", "value", "message"]
+
+_MESSAGES = {
+    "in_vocabulary": "not in the {vocab} vocabulary (data/reference)",
+    "isin": "not one of the allowed values",
+    "unique": "duplicate value; must be unique",
+    "str_matches": "does not have the required form",
+    "non_negative": "counts cannot be negative",
+    "greater_than_or_equal_to": "below the allowed minimum",
+    "greater_than": "must be positive",
+    "integer_valued": "counts must be whole numbers",
+    "not_nullable": "required value is missing",
+    "start_before_end": "the interval ends before (or when) it starts",
+    "start_required_for_periods": "a period needs a start date (only running tallies may omit it)",
+    "not_in_future": "date is in the future",
+    "not_before_1970": "date before 1970: a typing error?",
+    "area_in_force": "the area no longer existed at this date",
+    "unique_primary_key": "a second primary figure for the same series and interval; mark one use=duplicate/alternative/superseded and explain in choice_note",
+}
+
+
+def _check_name(raw: str) -> str:
+    raw = str(raw).strip()
+    if raw in ("greater_than_or_equal_to(0)", "greater_than_or_equal_to(0.0)"):
+        return "non_negative"
+    name = re.sub(r"\(.*\)$", "", raw).strip()
+    return {"field_uniqueness": "unique", "greater_than": "positive"}.get(name, name)
+
+
+def _schema_failures(frame: pd.DataFrame, already: set[tuple[int, str]]) -> list[Failure]:
+    try:
+        ObservationSchema.validate(frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    out: list[Failure] = []
+    for case in cases.itertuples(index=False):
+        check = _check_name(case.check)
+        column = case.column if isinstance(case.column, str) else ""
+        idx = case.index
+        if idx is None or (isinstance(idx, float) and np.isnan(idx)):
+            out.append({"file": "", "row": None, "column": column, "check": check,
+                        "value": case.failure_case, "message": _MESSAGES.get(check, check)})
+            continue
+        idx = int(idx)
+        if check in BLAME and column not in BLAME[check]:
+            continue
+        if (idx, column) in already:
+            continue  # the cell already failed to parse
+        value = frame.at[idx, column] if column in frame.columns else case.failure_case
+        if isinstance(value, pd.Timestamp):
+            value = value.strftime("%Y-%m-%d")
+        message = _MESSAGES.get(check, check)
+        if check == "in_vocabulary":
+            vocab = {"source": "publishers", "area": "areas", "region": "regions",
+                     "measure": "measures"}.get(column, column)
+            message = message.format(vocab=vocab)
+        out.append({"file": frame.at[idx, "_file"], "row": int(frame.at[idx, "_line"]),
+                    "column": column, "check": check, "value": value, "message": message})
+    return out
+
+
+def _failure_table(failures: list[Failure]) -> pd.DataFrame:
+    table = pd.DataFrame(failures, columns=FAILURE_COLUMNS)
+    if table.empty:
+        return table
+    table = table.drop_duplicates(subset=["file", "row", "column", "check"])
+    return table.sort_values(["file", "row", "column", "check"], na_position="first",
+                             kind="stable").reset_index(drop=True)
+
+
+def validate_observations(frame: pd.DataFrame, *, file: str = "<frame>") -> pd.DataFrame:
+    """Validate an observation table held in memory.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Typed observation columns (see :class:`~resurgence.schemas.ObservationSchema`).
+        ``_file`` and ``_line`` columns, if present, are used in the report;
+        otherwise rows are numbered by position.
+    file : str
+        Name to report when ``frame`` has no ``_file`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` unchanged if it is valid.
+
+    Raises
+    ------
+    DataValidationError
+        With a ``failures`` table of every problem.
+    """
+    work = frame.reset_index(drop=True).copy()
+    if "_file" not in work.columns:
+        work["_file"] = file
+    if "_line" not in work.columns:
+        work["_line"] = np.arange(len(work))
+    failures = _schema_failures(work, set())
+    if failures:
+        table = _failure_table(failures)
+        raise DataValidationError(f"{len(table)} problem(s) in the observations", table)
+    return frame
+
+
+def load_observations(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+    *,
+    warn: bool = True,
+) -> pd.DataFrame:
+    """Read and validate observation files (default: the bundled ``data/series``).
+
+    Parameters
+    ----------
+    paths : path or iterable of paths, optional
+        Files or folders (every ``*.csv`` inside). Defaults to the curated data.
+    warn : bool
+        Issue a :class:`~resurgence.errors.DataWarning` if sources contradict
+        themselves (see :func:`consistency_report`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        All observations, typed, in file order, with ``_file`` and ``_line``.
+
+    Raises
+    ------
+    DataValidationError
+        If any file has any problem; nothing is returned in that case.
+
+    Examples
+    --------
+    >>> obs = load_observations(warn=False)
+    >>> jan = obs[(obs.source == "sohr") & (obs.area == "regime_desert") & (obs.region == "ALL")
+    ...           & (obs.measure == "attacks") & (obs.start == "2024-01-01") & (obs.use == "primary")]
+    >>> jan[["end", "value"]].to_dict("records")
+    [{'end': Timestamp('2024-02-01 00:00:00'), 'value': 26.0}]
+    """
+    if paths is None:
+        paths = [default_series_dir()]
+    elif isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    files = discover_files(paths)
+    frames, failures, parse_bad = [], [], set()
+    offset = 0
+    for f in files:
+        frame, fails = read_observation_file(f)
+        failures.extend(fails)
+        frame.index = pd.RangeIndex(offset, offset + len(frame))
+        offset += len(frame)
+        # cells that failed to parse are NaN now; don't report them twice
+        for fl in fails:
+            if fl["row"] is not None and fl["column"] in OBSERVATION_COLUMNS:
+                hit = frame.index[frame["_line"] == fl["row"]]
+                parse_bad.update((int(i), fl["column"]) for i in hit)
+        frames.append(frame)
+    obs = pd.concat(frames) if frames else pd.DataFrame(columns=[*OBSERVATION_COLUMNS, "_file", "_line"])
+    for col in ("start", "end"):
+        obs[col] = pd.to_datetime(obs[col])
+    for col in ("value", "date_error_days"):
+        obs[col] = obs[col].astype(float)
+    if len(obs):
+        failures.extend(_schema_failures(obs, parse_bad))
+    if failures:
+        table = _failure_table(failures)
+        nfiles = table["file"].nunique()
+        raise DataValidationError(
+            f"{len(table)} problem(s) in {nfiles} file(s); nothing was loaded", table
+        )
+    obs = obs.reset_index(drop=True)
+    if warn:
+        report = consistency_report(obs)
+        if len(report):
+            warnings.warn(
+                f"{len(report)} place(s) where a source disagrees with itself "
+                "(see resurgence.consistency_report)", DataWarning, stacklevel=2)
+    return obs
+
+
+# --------------------------------------------------------------------------------------
+# Self-consistency: parts vs totals, regions vs national, months vs periods.
+# --------------------------------------------------------------------------------------
+
+#: "about N" is read as N +/- 10% when comparing figures.
+ABOUT_TOLERANCE = 0.10
+
+
+def _bounds(value: float, qualifier: str) -> tuple[float, float]:
+    if qualifier == "at_least":
+        return value, np.inf
+    if qualifier == "at_most":
+        return 0.0, value
+    if qualifier == "about":
+        return value * (1 - ABOUT_TOLERANCE), value * (1 + ABOUT_TOLERANCE)
+    return value, value
+
+
+def _sum_bounds(rows: pd.DataFrame) -> tuple[float, float]:
+    lo = hi = 0.0
+    for v, q in zip(rows["value"], rows["qualifier"]):
+        a, b = _bounds(v, q)
+        lo, hi = lo + a, hi + b
+    return lo, hi
+
+
+def _entry(check, total, parts, lo, hi, message):
+    return {
+        "check": check, "source": total["source"], "area": total["area"],
+        "region": total["region"], "measure": total["measure"],
+        "start": total["start"], "end": total["end"], "total": total["value"],
+        "parts_low": lo, "parts_high": hi,
+        "obs_ids": ";".join([total["obs_id"], *parts["obs_id"].tolist()]),
+        "files": ";".join(sorted({str(total.get("_file", "")), *map(str, parts.get("_file", []))} - {""})),
+        "message": message,
+    }
+
+
+def consistency_report(observations: pd.DataFrame) -> pd.DataFrame:
+    """Where a source's own figures contradict each other (primary rows only).
+
+    Three rules, each comparing a total with its parts using the qualifiers
+    (``at_least N`` is [N, inf), ``about N`` is N +/- 10%):
+
+    - ``parts_exceed_total`` / ``total_exceeds_parts``: measure components
+      (``part_of`` in ``data/reference/measures.csv``, e.g. civilians and
+      combatants of fatalities; the group's own dead, ``optional_part_of``, may
+      or may not be included; a ``subset_of`` measure such as high-quality
+      attacks may only not exceed its total);
+    - ``regions_exceed_total`` / ``regions_below_total``: governorate lines
+      against the same source's ``ALL`` line for the same interval (below may
+      also mean regions the source did not list);
+    - ``months_disagree_with_period``: a multi-month figure against the sum of
+      the same series' calendar months when every month is stated.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per inconsistency with the obs_ids involved and a message.
+
+    Examples
+    --------
+    SOHR's desert tally of late November 2023 lists regions that do not reach
+    its own total:
+
+    >>> rep = consistency_report(load_observations(warn=False))
+    >>> rep.loc[rep["total"] == 555, "message"].iat[0]
+    'regional lines sum to 537, less than the stated 555 (or regions not listed)'
+    """
+    ref = load_reference()
+    obs = observations[observations["use"] == "primary"].copy()
+    obs["_startkey"] = obs["start"].astype(str)
+    out: list[dict] = []
+    measures = ref.measures.set_index("id")
+    regions = ref.regions.set_index("name")
+
+    # 1. measure components
+    key = ["source", "area", "region", "kind", "_startkey", "end"]
+    for _, grp in obs.groupby(key, sort=True, dropna=False):
+        by_measure = grp.set_index("measure")
+        for total_measure in by_measure.index.unique():
+            strict = [m for m in measures.index if measures.at[m, "part_of"] == total_measure]
+            optional = [m for m in measures.index if measures.at[m, "optional_part_of"] == total_measure]
+            subsets = [m for m in measures.index if measures.at[m, "subset_of"] == total_measure]
+            total = grp[grp["measure"] == total_measure].iloc[0]
+            tlo, thi = _bounds(total["value"], total["qualifier"])
+            for sub in subsets:  # a subset (e.g. high-quality attacks) cannot exceed its total
+                part = grp[grp["measure"] == sub]
+                if len(part) and _sum_bounds(part)[0] > thi:
+                    out.append(_entry("parts_exceed_total", total, part, *_sum_bounds(part),
+                                      f"{sub} = {part['value'].iat[0]:g} exceeds {total_measure} = {total['value']:g}"))
+            parts = grp[grp["measure"].isin(strict)]
+            if parts.empty:
+                continue
+            plo, phi = _sum_bounds(parts)
+            if plo > thi:
+                out.append(_entry("parts_exceed_total", total, parts, plo, phi,
+                                  f"{' + '.join(parts['measure'])} = {plo:g} exceeds {total_measure} = {total['value']:g}"))
+            elif set(parts["measure"]) == set(strict):
+                opt = grp[grp["measure"].isin(optional)]
+                olo, ohi = _sum_bounds(opt)
+                if tlo > phi + ohi:
+                    out.append(_entry("total_exceeds_parts", total, pd.concat([parts, opt]), plo, phi + ohi,
+                                      f"{total_measure} = {total['value']:g} exceeds the sum of its parts "
+                                      f"({phi + ohi:g}, including {', '.join(optional) or 'nothing else'})"))
+
+    # 2. regions against the national line
+    obs["_level"] = obs["region"].map(regions["level"])
+    obs["_parent"] = obs["region"].map(regions["parent"])
+    key = ["source", "area", "measure", "kind", "_startkey", "end"]
+    for _, grp in obs.groupby(key, sort=True, dropna=False):
+        totals = grp[grp["region"] == "ALL"]
+        if totals.empty:
+            continue
+        govs = grp[grp["_level"].isin(["governorate", "unknown"])]
+        present = set(grp.loc[grp["_level"] == "governorate", "region"].map(regions["code"]))
+        dists = grp[(grp["_level"] == "district") & ~grp["_parent"].isin(present)]
+        parts = pd.concat([govs, dists])
+        if parts.empty:
+            continue
+        total = totals.iloc[0]
+        tlo, thi = _bounds(total["value"], total["qualifier"])
+        plo, phi = _sum_bounds(parts)
+        if plo > thi:
+            out.append(_entry("regions_exceed_total", total, parts, plo, phi,
+                              f"regional lines sum to {plo:g}, more than the stated {total['value']:g}"))
+        elif tlo > phi:
+            out.append(_entry("regions_below_total", total, parts, plo, phi,
+                              f"regional lines sum to {phi:g}, less than the stated {total['value']:g} "
+                              "(or regions not listed)"))
+
+    # 3. months against a multi-month period of the same series
+    periods = obs[obs["kind"] == "period"]
+    is_month = (periods["start"].dt.day == 1) & (periods["end"] == periods["start"] + pd.offsets.MonthBegin(1))
+    months = periods[is_month]
+    month_index = months.set_index(["source", "area", "region", "measure", "start"])
+    long = periods[~is_month & (periods["start"].dt.day == 1) & (periods["end"].dt.day == 1)]
+    for _, total in long.iterrows():
+        span = pd.date_range(total["start"], total["end"] - pd.Timedelta(days=1), freq="MS")
+        if len(span) < 2:
+            continue
+        keys = [(total["source"], total["area"], total["region"], total["measure"], m) for m in span]
+        if not all(k in month_index.index for k in keys):
+            continue
+        parts = month_index.loc[keys].reset_index()
+        tlo, thi = _bounds(total["value"], total["qualifier"])
+        plo, phi = _sum_bounds(parts)
+        if plo > thi or tlo > phi:
+            out.append(_entry("months_disagree_with_period", total, parts, plo, phi,
+                              f"its {len(span)} months sum to {plo:g}..{phi:g}, the period figure is "
+                              f"{total['value']:g} ({total['qualifier']})"))
+    cols = ["check", "source", "area", "region", "measure", "start", "end", "total",
+            "parts_low", "parts_high", "obs_ids", "files", "message"]
+    return pd.DataFrame(out, columns=cols).reset_index(drop=True)
