@@ -20,6 +20,7 @@ import pandas as pd
 
 from .errors import InputError
 from .months import month_range, to_month
+from .reference import data_root
 
 __all__ = ["ramadan_dates", "ramadan_share", "ramadan_days"]
 
@@ -27,18 +28,19 @@ _TABLE = "ramadan.csv"
 
 
 def _read_reference_csv(name: str) -> pd.DataFrame:
-    """Read a bundled reference table (installed wheel first, then the checkout)."""
-    try:
-        bundled = resources.files("resurgence").joinpath("_data", "reference", name)
-        if bundled.is_file():
-            with bundled.open("r", encoding="utf-8") as fh:
-                return pd.read_csv(fh)
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - defensive
-        pass
-    checkout = Path(__file__).resolve().parents[2] / "data" / "reference" / name
-    if not checkout.is_file():  # pragma: no cover - broken installation
-        raise InputError(f"reference table {name} not found (looked in the package and {checkout})")
-    return pd.read_csv(checkout)
+    """Read a reference table from the data folder (:func:`resurgence.reference.data_root`).
+
+    The calendar is not user data, so a custom ``RESURGENCE_DATA`` folder without
+    the table falls back to the copy shipped with the package.
+    """
+    candidates = [data_root() / "reference" / name]
+    bundled = resources.files("resurgence").joinpath("_data", "reference", name)
+    candidates.append(Path(str(bundled)))
+    candidates.append(Path(__file__).resolve().parents[2] / "data" / "reference" / name)
+    for path in candidates:
+        if path.is_file():
+            return pd.read_csv(path)
+    raise InputError(f"reference table {name} not found (looked in {candidates[0].parent})")
 
 
 @functools.lru_cache(maxsize=1)
