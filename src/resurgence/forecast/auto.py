@@ -52,7 +52,8 @@ class AutoForecaster(Forecaster):
     horizon, n_windows, step, initial : int
         Inner backtest: forecasts 1..``horizon`` months ahead from the last
         ``n_windows`` origins, ``step`` months apart, each with at least
-        ``initial`` months of history.
+        ``initial`` months of history (a shorter horizon when the history is
+        too short for the full one).
 
     Attributes
     ----------
@@ -83,8 +84,8 @@ class AutoForecaster(Forecaster):
         *,
         candidates: Mapping[str, Forecaster] | None = None,
         method: str = "select",
-        horizon: int = 6,
-        n_windows: int = 4,
+        horizon: int = 12,
+        n_windows: int = 6,
         step: int = 3,
         initial: int = 24,
     ) -> None:
@@ -105,13 +106,18 @@ class AutoForecaster(Forecaster):
         if self.method not in ("select", "pool"):
             raise InputError(f"method must be 'select' or 'pool', got {self.method!r}")
         cands = self._candidates()
+        inner = None
+        span = (self.cutoff_.year * 12 + self.cutoff_.month) - (
+            frame["month"].iloc[0].year * 12 + frame["month"].iloc[0].month)
+        # A history too short for the full inner horizon is still scored on shorter ones.
+        inner_h = max(1, min(int(self.horizon), span - int(self.initial)))
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ModelWarning)
-                inner = backtest(frame, cands, horizon=self.horizon, step=self.step,
+                inner = backtest(frame, cands, horizon=inner_h, step=self.step,
                                  n_windows=self.n_windows, initial=self.initial, level=(80,))
         except SeriesError:
-            inner = None
+            pass
         if inner is None or inner["y"].notna().sum() == 0:
             first = next(iter(cands))
             warnings.warn(
