@@ -11,6 +11,7 @@ import pytest
 from resurgence import (
     AutoForecaster,
     InputError,
+    ModelError,
     ModelWarning,
     NaiveForecaster,
     SeasonalNaiveForecaster,
@@ -161,3 +162,26 @@ def test_default_beats_naive_and_seasonal_naive_and_is_calibrated():
     assert s.loc["auto", "crps"] < s.loc["naive", "crps"]
     assert s.loc["auto", "crps"] < s.loc["seasonal_naive", "crps"]
     assert 0.70 <= s.loc["auto", "coverage_80"] <= 0.90
+
+
+class Broken(Forecaster):
+    name = "broken"
+
+    def _fit(self, frame):
+        raise ModelError("cannot fit anything")
+
+
+def test_a_model_that_always_fails_still_gets_a_score_row():
+    y = seasonal_nb(10, years=4)
+    with pytest.warns(ModelWarning, match="4 fit.*failed: cannot fit"):
+        bt = backtest(y, [Broken(), NaiveForecaster()], horizon=2, n_windows=4, initial=24)
+    s = score_backtest(bt).set_index("model")
+    assert s.loc["broken", "n"] == 0 and s.loc["broken", "n_failed"] == 8
+    assert np.isnan(s.loc["broken", "crps"]) and s.loc["naive", "n"] == 8
+
+
+def test_short_series_in_a_collection_is_skipped_with_warning():
+    long, short = seasonal_nb(8, years=4), seasonal_nb(9, years=1)
+    with pytest.warns(ModelWarning, match="too short"):
+        bt = backtest({"long": long, "short": short}, NaiveForecaster(), horizon=2, initial=36)
+    assert set(bt["series_id"]) == {"long"}

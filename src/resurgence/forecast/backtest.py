@@ -142,6 +142,10 @@ def backtest(
     for sid, frame in series.items():
         target = frame_to_monthly(frame)
         origins = _origins(target.index[0], target.index[-1], horizon, step, n_windows, initial)
+        if not origins and len(series) > 1:
+            warnings.warn(f"backtest: {sid} is too short for any origin ({len(target)} months "
+                          f"< initial {initial} + horizon {horizon}); skipped",
+                          ModelWarning, stacklevel=2)
         for origin in origins:
             train = frame[frame["end"] <= origin].copy()
             if train.empty:
@@ -249,6 +253,10 @@ def score_backtest(results: pd.DataFrame, *, by: Sequence[str] = ("model",)) -> 
     agg = {"n": "sum", "ae": "mean", "se": "mean", "crps": "mean"}
     agg.update({c: "mean" for c in parts.columns if c == "pinball" or c.startswith("coverage_")})
     table = parts.groupby(by, sort=True).agg(agg)
+    # Groups whose every fit failed still get a row (n = 0, scores NaN).
+    groups = observed.groupby(by, sort=True).size().index
+    table = table.reindex(groups)
+    table["n"] = table["n"].fillna(0).astype(int)
     table = table.rename(columns={"ae": "mae", "se": "rmse"})
     table["rmse"] = np.sqrt(table["rmse"])
     n_failed = observed[failed].groupby(by).size()

@@ -44,7 +44,9 @@ class Forecaster:
     def get_params(self) -> dict[str, Any]:
         """The constructor parameters, as stored."""
         sig = inspect.signature(type(self).__init__)
-        return {k: getattr(self, k) for k in sig.parameters if k != "self"}
+        kinds = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        return {k: getattr(self, k) for k, p in sig.parameters.items()
+                if k != "self" and p.kind in kinds}
 
     def clone(self) -> "Forecaster":
         """An unfitted copy with the same parameters."""
