@@ -1,14 +1,18 @@
 """Naive forecast: next month looks like the last observed month.
 
 The point forecast is the last observed one-month count. So that its CRPS can be
-compared fairly with the count models, it also gets a predictive distribution:
-on a variance-stabilised scale (``log1p`` by default) the series is treated as
-a random walk, ``z_t = z_{t-1} + e``, ``e ~ N(0, s^2)``, with ``s^2`` estimated
-from the observed month-to-month changes (a change across a gap of ``g`` months
-counts as ``g`` steps). A month ``d`` months after the last observation gets
-``N(z_last, d s^2)``, discretised to counts with a continuity correction
-(:meth:`CountDistribution.transformed_normal`). This is the textbook naive
-interval (Hyndman & Athanasopoulos, *FPP3*, 5.5) on the transformed scale.
+compared fairly with the count models, it also gets a predictive distribution,
+normal on a variance-stabilised scale (``log1p`` by default) and discretised to
+counts with a continuity correction
+(:meth:`CountDistribution.transformed_normal`): a month ``d`` months after the
+last observation gets ``N(z_last, s_d^2)``, where ``s_d^2`` is the mean squared
+change over ``d`` months seen in the training data itself (the empirical
+``d``-step naive error: on a stationary series it levels off at twice the
+variance instead of growing without bound). When fewer than ``MIN_PAIRS`` pairs
+of observed months are ``d`` apart it falls back to the random-walk scaling
+``d s_1^2`` (Hyndman & Athanasopoulos, *FPP3*, 5.5), with ``s_1^2`` estimated from
+consecutive observed months (a change across a gap of ``g`` months counts as
+``g`` steps).
 """
 
 from __future__ import annotations
@@ -23,7 +27,10 @@ from ..errors import InputError, ModelWarning, SeriesError
 from .base import TRANSFORMS, Forecaster
 from .distributions import CountDistribution
 
-__all__ = ["NaiveForecaster"]
+__all__ = ["NaiveForecaster", "MIN_PAIRS", "lag_spread"]
+
+#: Pairs of observed months needed to estimate the spread at one lag directly.
+MIN_PAIRS = 8
 
 
 def _month_no(idx: pd.DatetimeIndex) -> np.ndarray:
@@ -39,6 +46,23 @@ def observed_months(frame: pd.DataFrame, name: str) -> pd.Series:
             "used by the GLM forecaster only"
         )
     return obs
+
+
+def lag_spread(z: pd.Series, lag: int) -> float:
+    """Root mean squared change over ``lag`` months of a monthly series (NaN if too few pairs).
+
+    Examples
+    --------
+    >>> z = pd.Series([0.0, 1.0, 0.0, 1.0] * 3, index=pd.date_range("2020-01-01", periods=12, freq="MS"))
+    >>> lag_spread(z, 1), lag_spread(z, 2)
+    (1.0, 0.0)
+    """
+    v = z.to_numpy(dtype=float)
+    if lag >= len(v):
+        return np.nan
+    d = v[lag:] - v[:-lag]
+    d = d[np.isfinite(d)]
+    return float(np.sqrt(np.mean(d**2))) if len(d) >= MIN_PAIRS else np.nan
 
 
 class NaiveForecaster(Forecaster):
@@ -74,6 +98,9 @@ class NaiveForecaster(Forecaster):
         pos = _month_no(obs.index)
         self.last_value_ = float(obs.iloc[-1])
         self.last_month_ = obs.index[-1]
+        full = pd.Series(np.nan, index=pd.date_range(obs.index[0], obs.index[-1], freq="MS"))
+        full.loc[obs.index] = z
+        self.z_ = full
         if len(z) >= 2:
             self.sigma_ = float(np.sqrt(np.mean(np.diff(z) ** 2 / np.diff(pos))))
         else:
@@ -88,6 +115,8 @@ class NaiveForecaster(Forecaster):
         steps = _month_no(months) - _month_no(pd.DatetimeIndex([self.last_month_]))[0]
         g = TRANSFORMS[self.transform][0]
         loc = np.full(len(months), g(self.last_value_))
+        scale = np.array([lag_spread(self.z_, int(d)) for d in steps])
+        scale = np.where(np.isfinite(scale), scale, self.sigma_ * np.sqrt(steps))
         return CountDistribution.transformed_normal(
-            loc, self.sigma_ * np.sqrt(steps), months, transform=self.transform, point=point
+            loc, scale, months, transform=self.transform, point=point
         )

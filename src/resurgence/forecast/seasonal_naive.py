@@ -2,13 +2,15 @@
 
 The point forecast for a month is the most recent observed count of the same
 calendar month. Its predictive distribution, as for the naive method, is normal
-on a variance-stabilised scale: ``N(z_same_month, k s^2)`` where ``k`` is how
-many years back that observation is and ``s^2`` is estimated from the observed
-year-on-year changes of the same calendar month (a change across ``k`` years
-counts as ``k`` steps), discretised to counts (FPP3, 5.5, on the transformed
-scale). A calendar month never observed uses the naive forecast; a series
-without any year-on-year pair falls back to the naive method with a
-``ModelWarning``.
+on a variance-stabilised scale, discretised to counts: ``N(z_same_month, s_k^2)``
+where ``k`` is how many years back that observation is and ``s_k^2`` the mean
+squared change over ``k`` years in the training data (the empirical seasonal
+naive error), or ``k s_1^2`` (the seasonal random walk of FPP3, 5.5) when fewer
+than ``MIN_PAIRS`` pairs are ``k`` years apart; ``s_1^2`` comes from the observed
+year-on-year changes of each calendar month (a change across ``k`` years
+counting as ``k`` steps). A calendar month never observed uses the naive
+forecast; a series without any year-on-year pair falls back to the naive method
+with a ``ModelWarning``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import pandas as pd
 from ..errors import InputError, ModelWarning
 from .base import TRANSFORMS, Forecaster
 from .distributions import CountDistribution
-from .naive import NaiveForecaster, _month_no, observed_months
+from .naive import NaiveForecaster, _month_no, lag_spread, observed_months
 
 __all__ = ["SeasonalNaiveForecaster"]
 
@@ -91,12 +93,15 @@ class SeasonalNaiveForecaster(Forecaster):
         loc = np.full(len(months), np.nan)
         point = np.full(len(months), np.nan)
         scale = np.full(len(months), np.nan)
+        z = self.naive_.z_
         for j, t in enumerate(target):
             same = np.flatnonzero(pos % p == t % p)
             if len(same):
                 i = same[-1]
                 loc[j], point[j] = g(values[i]), values[i]
-                scale[j] = self.sigma_ * np.sqrt((t - pos[i]) // p)
+                years = (t - pos[i]) // p
+                direct = lag_spread(z, int(years * p))
+                scale[j] = direct if np.isfinite(direct) else self.sigma_ * np.sqrt(years)
         seasonal = CountDistribution.transformed_normal(
             np.nan_to_num(loc), np.nan_to_num(scale, nan=1.0), months,
             transform=self.transform,
