@@ -2,9 +2,24 @@
 
 Curated counts and event data become validated monthly series by region, which
 feed changepoint, seasonal and forecasting models, escalation alerts and reports.
+
+Examples
+--------
+>>> import resurgence as rs
+>>> panel = rs.load_panel()
+>>> int(panel.get("sohr/regime_desert/all/attacks")["2024-01-01"])
+26
 """
 
 from ._version import __version__
+from .changepoints import (
+    BOCPDResult,
+    ChangepointResult,
+    Cost,
+    bocpd,
+    crops,
+    detect_changepoints,
+)
 from .errors import (
     DataValidationError,
     DataWarning,
@@ -28,13 +43,39 @@ from .forecast import (
     crps,
     score_backtest,
 )
+from .intervals import interval_counts, series_id
 from .months import as_monthly_series, format_month, month_range, parse_month
+from .panel import (
+    Panel,
+    load_panel,
+    model_frame,
+    monthly_panel,
+    panel_series,
+    select_series,
+    series_table,
+)
 from .ramadan import ramadan_share
+from .reference import canonical_region, load_reference, region_code
 from .seasonal import SeasonalGLMResult, seasonal_glm
 from .stl import STLResult, stl_decompose
+from .validation import consistency_report, load_observations, validate_observations
 
 __all__ = [
     "__version__",
+    # changepoints
+    "BOCPDResult",
+    "ChangepointResult",
+    "Cost",
+    "bocpd",
+    "crops",
+    "detect_changepoints",
+    # seasonal models
+    "ramadan_share",
+    "SeasonalGLMResult",
+    "seasonal_glm",
+    "STLResult",
+    "stl_decompose",
+    # forecasting and backtests
     "AutoForecaster",
     "CountDistribution",
     "Forecaster",
@@ -45,6 +86,7 @@ __all__ = [
     "backtest",
     "crps",
     "score_backtest",
+    # errors and warnings
     "DataValidationError",
     "DataWarning",
     "InputError",
@@ -54,13 +96,26 @@ __all__ = [
     "ResurgenceWarning",
     "SeriesError",
     "UnknownRegionError",
+    # months
     "as_monthly_series",
     "format_month",
     "month_range",
     "parse_month",
-    "ramadan_share",
-    "SeasonalGLMResult",
-    "seasonal_glm",
-    "STLResult",
-    "stl_decompose",
+    # reference data
+    "canonical_region",
+    "load_reference",
+    "region_code",
+    # observations -> intervals -> panel
+    "load_observations",
+    "validate_observations",
+    "consistency_report",
+    "interval_counts",
+    "series_id",
+    "monthly_panel",
+    "panel_series",
+    "model_frame",
+    "series_table",
+    "select_series",
+    "Panel",
+    "load_panel",
 ]

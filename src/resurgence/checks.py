@@ -20,7 +20,7 @@ from .reference import load_reference
 __all__ = ["BLAME", "PRIMARY_KEY", "vocabulary"]
 
 #: Columns that identify one figure of one series; at most one primary row per key.
-PRIMARY_KEY = ("source", "area", "region", "measure", "kind", "start", "end")
+PRIMARY_KEY = ("source", "area", "region", "measure", "subset", "kind", "start", "end")
 
 #: Frame-level check name -> columns a failure is reported against.
 BLAME: dict[str, tuple[str, ...]] = {
@@ -103,7 +103,7 @@ def area_in_force(df: pd.DataFrame) -> pd.Series:
 def unique_primary_key(df: pd.DataFrame) -> pd.Series:
     """At most one primary figure per series and interval: a choice must be explicit."""
     primary = df["use"] == "primary"
-    key = df.loc[primary, list(PRIMARY_KEY)].astype(str)
+    key = df.loc[primary, list(PRIMARY_KEY)].astype(object).fillna("unstated").astype(str)
     dup = key.duplicated(keep=False)
     out = pd.Series(True, index=df.index)
     out.loc[dup[dup].index] = False

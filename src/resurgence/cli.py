@@ -23,7 +23,7 @@ from ._version import __version__
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("validate", "series", "forecast", "backtest")
+COMMANDS: tuple[str, ...] = ("validate", "series", "changepoints", "forecast", "backtest")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,27 +15,31 @@ take part.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from .months import interval_months
+from .months import exposure_months
 from .reference import load_reference
-from .schemas import IntervalCountSchema
+from .schemas import IntervalCountSchema, empty_frame
 
 __all__ = ["interval_counts", "series_id", "INTERVAL_COLUMNS"]
 
 INTERVAL_COLUMNS = list(IntervalCountSchema.to_schema().columns)
 
 
-def series_id(source: str, area: str, region: str, measure: str) -> str:
-    """The id of one series: ``source/area/region_code/measure``.
+def series_id(source: str, area: str, region: str, measure: str, subset: str | None = None) -> str:
+    """The id of one series: ``source/area/region_code/measure[/subset]``.
 
     Examples
     --------
     >>> series_id("sohr", "regime_desert", "Deir ez-Zor", "attacks")
     'sohr/regime_desert/deir_ez_zor/attacks'
+    >>> series_id("ucdp", "syria", "Homs", "events", "violence=one_sided")
+    'ucdp/syria/homs/events/violence=one_sided'
     """
     codes = load_reference().regions.set_index("name")["code"]
-    return f"{source}/{area}/{codes[region]}/{measure}"
+    sid = f"{source}/{area}/{codes[region]}/{measure}"
+    return f"{sid}/{subset}" if isinstance(subset, str) and subset else sid
 
 
 def _combine_qualifiers(a: str, b: str) -> str:
@@ -44,10 +48,9 @@ def _combine_qualifiers(a: str, b: str) -> str:
 
 def _row(obs, start, end, value, qualifier, derivation, status, error, ids):
     return {
-        "series_id": series_id(obs["source"], obs["area"], obs["region"], obs["measure"]),
         "source": obs["source"], "area": obs["area"], "region": obs["region"],
-        "measure": obs["measure"], "start": start, "end": end,
-        "months": interval_months(start, end), "value": float(value),
+        "measure": obs["measure"], "subset": obs["subset"], "start": start, "end": end,
+        "value": float(value),
         "qualifier": qualifier, "derivation": derivation, "status": status,
         "date_error_days": float(error), "obs_ids": ids,
     }
@@ -81,13 +84,18 @@ def interval_counts(observations: pd.DataFrame) -> pd.DataFrame:
     [['2024-01-01', '2024-02-03', '20.0', 'ok'], ['2024-02-03', '2024-02-28', '24.0', 'ok'], ['2024-02-28', '2024-02-29', '-1.0', 'revision']]
     """
     obs = observations[observations["use"] == "primary"]
+    if "subset" not in obs.columns:
+        obs = obs.assign(subset=pd.Series(np.nan, index=obs.index, dtype=object))
+    periods = obs[obs["kind"] == "period"]
     rows: list[dict] = []
-    for _, o in obs[obs["kind"] == "period"].iterrows():
-        rows.append(_row(o, o["start"], o["end"], o["value"], o["qualifier"], "period", "ok",
-                         o["date_error_days"], o["obs_id"]))
+    base_cols = ["source", "area", "region", "measure", "subset", "start", "end", "value", "qualifier",
+                 "date_error_days"]
+    direct = periods[base_cols].assign(derivation="period", status="ok",
+                                       obs_ids=periods["obs_id"])
     cum = obs[obs["kind"] == "cumulative"].copy()
-    cum["_chain_start"] = cum["start"].astype(str)
-    chain_key = ["source", "area", "region", "measure", "_chain_start"]
+    cum["_chain_start"] = cum["start"].dt.strftime("%Y-%m-%d").fillna("unstated")
+    cum["_subset"] = cum["subset"].astype(object).fillna("")
+    chain_key = ["source", "area", "region", "measure", "_subset", "_chain_start"]
     for _, chain in cum.groupby(chain_key, sort=True, dropna=False):
         chain = chain.sort_values(["end", "obs_id"], kind="stable")
         first = chain.iloc[0]
@@ -111,10 +119,19 @@ def interval_counts(observations: pd.DataFrame) -> pd.DataFrame:
                              error, ids))
             if diff >= 0:
                 base = snap
-    out = pd.DataFrame(rows, columns=INTERVAL_COLUMNS)
-    if out.empty:
-        out = out.astype({"start": "datetime64[ns]", "end": "datetime64[ns]", "months": float,
-                          "value": float, "date_error_days": float})
-    out = out.sort_values(["series_id", "start", "end", "derivation"], kind="stable")
+    if direct.empty and not rows:
+        return empty_frame(IntervalCountSchema)
+    diffs = pd.DataFrame(rows, columns=[*base_cols, "derivation", "status", "obs_ids"])
+    out = pd.concat([direct, diffs], ignore_index=True) if len(diffs) else direct.reset_index(drop=True)
+    out = out.astype({"start": "datetime64[ns]", "end": "datetime64[ns]", "value": float,
+                      "date_error_days": float})
+    codes = load_reference().regions.set_index("name")["code"]
+    subset = out["subset"].astype(object).fillna("").astype(str)
+    out.insert(0, "series_id", out["source"] + "/" + out["area"] + "/"
+               + out["region"].map(codes).astype(str) + "/" + out["measure"]
+               + subset.where(subset == "", "/" + subset))
+    out["subset"] = out["subset"].where(subset != "", np.nan).astype(object)
+    out["months"] = exposure_months(out["start"], out["end"]) if len(out) else []
+    out = out[INTERVAL_COLUMNS].sort_values(["series_id", "start", "end", "derivation"], kind="stable")
     out = out.reset_index(drop=True)
     return IntervalCountSchema.validate(out)

@@ -23,6 +23,7 @@ __all__ = [
     "month_range",
     "month_fractions",
     "interval_months",
+    "exposure_months",
     "as_monthly_series",
 ]
 
@@ -136,6 +137,28 @@ def month_fractions(start: Any, end: Any) -> pd.Series:
         lo, hi = max(s, m), min(e, nxt)
         out.append((hi - lo) / (nxt - m))
     return pd.Series(np.asarray(out, dtype=float), index=months, name="fraction")
+
+
+def _month_clock(t: pd.Series) -> np.ndarray:
+    """Months since year 0 at time ``t``, linear within each calendar month."""
+    t = pd.to_datetime(t)
+    first = t.dt.to_period("M").dt.start_time
+    days = t.dt.days_in_month.to_numpy(dtype=float)
+    within = (t - first).dt.total_seconds().to_numpy() / (days * 86400.0)
+    return (t.dt.year.to_numpy() * 12 + t.dt.month.to_numpy() - 1) + within
+
+
+def exposure_months(start: pd.Series, end: pd.Series) -> np.ndarray:
+    """Vectorised :func:`interval_months` for many ``[start, end)`` intervals.
+
+    Examples
+    --------
+    >>> exposure_months(pd.Series(pd.to_datetime(["2024-01-17", "2024-01-01"])),
+    ...                 pd.Series(pd.to_datetime(["2024-02-15", "2025-01-01"]))).round(3).tolist()
+    [0.967, 12.0]
+    """
+    return _month_clock(pd.Series(end).reset_index(drop=True)) - _month_clock(
+        pd.Series(start).reset_index(drop=True))
 
 
 def interval_months(start: Any, end: Any) -> float:

@@ -21,7 +21,7 @@ from .errors import InputError
 from .intervals import interval_counts
 from .months import month_range, to_month
 from .reference import canonical_region, load_reference
-from .schemas import PanelSchema
+from .schemas import PanelSchema, empty_frame
 from .validation import load_observations
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 PANEL_COLUMNS = list(PanelSchema.to_schema().columns)
-_META = ["series_id", "source", "area", "region", "measure"]
+_META = ["series_id", "source", "area", "region", "measure", "subset"]
 
 
 def _is_calendar_month(start: pd.Series, end: pd.Series) -> pd.Series:
@@ -78,15 +78,15 @@ def monthly_panel(intervals: pd.DataFrame) -> pd.DataFrame:
         own = direct[direct["series_id"] == sid].set_index("start")
         frame = pd.DataFrame({
             "series_id": sid, "source": meta["source"], "area": meta["area"],
-            "region": meta["region"], "measure": meta["measure"], "month": months,
+            "region": meta["region"], "measure": meta["measure"],
+            "subset": pd.Series([meta["subset"]] * len(months), dtype=object), "month": months,
         })
         frame["value"] = own["value"].reindex(months).to_numpy(dtype=float)
         frame["qualifier"] = own["qualifier"].reindex(months).to_numpy(dtype=object)
         frame["obs_id"] = own["obs_ids"].reindex(months).to_numpy(dtype=object)
         frames.append(frame)
     if not frames:
-        return PanelSchema.validate(pd.DataFrame({c: pd.Series(dtype=object) for c in PANEL_COLUMNS})
-                                    .astype({"month": "datetime64[ns]", "value": float}))
+        return empty_frame(PanelSchema)
     out = pd.concat(frames, ignore_index=True)
     return PanelSchema.validate(out[PANEL_COLUMNS])
 
@@ -213,6 +213,7 @@ def select_series(
     area: str | None = None,
     region: str | None = None,
     measure: str | None = None,
+    subset: str | None = None,
     series_id: str | None = None,
 ) -> pd.DataFrame:
     """Filter a panel, interval or series table; unknown values are errors, not empty results.
@@ -244,6 +245,8 @@ def select_series(
         out = out[out[column] == value]
     if region is not None:
         out = out[out["region"] == canonical_region(region)]
+    if subset is not None:
+        out = out[out["subset"].astype(object).fillna("") == subset]
     if series_id is not None:
         if series_id not in set(frame["series_id"]):
             raise InputError(_unknown_series_message(series_id, frame["series_id"].unique()))

@@ -23,10 +23,14 @@ __all__ = [
     "PanelSchema",
     "OBSERVATION_COLUMNS",
     "REQUIRED_COLUMNS",
+    "empty_frame",
 ]
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._:+-]*$"
 _SOURCE_REF = r"^(https?://\S+|reports/\S+\.txt)$"
+#: A subset of what the source counts, as ``key=value`` pairs joined by ``;``
+#: (e.g. ``violence=one_sided`` or ``actor=IS;event_type=Battles``); empty = all of it.
+SUBSET_PATTERN = r"^[a-z][a-z0-9_]*=[^;/=]+(;[a-z][a-z0-9_]*=[^;/=]+)*$"
 
 
 class ObservationSchema(pa.DataFrameModel):
@@ -43,6 +47,7 @@ class ObservationSchema(pa.DataFrameModel):
     area: Series[str] = pa.Field(in_vocabulary={"vocab": "areas"})
     region: Series[str] = pa.Field(in_vocabulary={"vocab": "regions"})
     measure: Series[str] = pa.Field(in_vocabulary={"vocab": "measures"})
+    subset: Series[str] = pa.Field(nullable=True, str_matches=SUBSET_PATTERN)
     kind: Series[str] = pa.Field(isin=list(KINDS))
     start: Series[pd.Timestamp] = pa.Field(nullable=True)
     end: Series[pd.Timestamp]
@@ -72,7 +77,7 @@ class ObservationSchema(pa.DataFrameModel):
 #: Columns an observation file must have, in the canonical order.
 OBSERVATION_COLUMNS: tuple[str, ...] = tuple(ObservationSchema.to_schema().columns)
 #: Columns that may be left out of a file (filled with empty values).
-_OPTIONAL = {"source_title", "via", "region_as_published", "note", "choice_note"}
+_OPTIONAL = {"subset", "source_title", "via", "region_as_published", "note", "choice_note"}
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(c for c in OBSERVATION_COLUMNS if c not in _OPTIONAL)
 
 
@@ -84,6 +89,7 @@ class IntervalCountSchema(pa.DataFrameModel):
     area: Series[str] = pa.Field(in_vocabulary={"vocab": "areas"})
     region: Series[str] = pa.Field(in_vocabulary={"vocab": "regions"})
     measure: Series[str] = pa.Field(in_vocabulary={"vocab": "measures"})
+    subset: Series[str] = pa.Field(nullable=True)
     start: Series[pd.Timestamp]
     end: Series[pd.Timestamp]
     months: Series[float] = pa.Field(gt=0)
@@ -108,6 +114,7 @@ class PanelSchema(pa.DataFrameModel):
     area: Series[str] = pa.Field(in_vocabulary={"vocab": "areas"})
     region: Series[str] = pa.Field(in_vocabulary={"vocab": "regions"})
     measure: Series[str] = pa.Field(in_vocabulary={"vocab": "measures"})
+    subset: Series[str] = pa.Field(nullable=True)
     month: Series[pd.Timestamp] = pa.Field(month_start=())
     value: Series[float] = pa.Field(ge=0, nullable=True, integer_valued=())
     qualifier: Series[str] = pa.Field(isin=list(QUALIFIERS), nullable=True)
@@ -117,3 +124,15 @@ class PanelSchema(pa.DataFrameModel):
         strict = True
         unique_series_month = ()
         months_contiguous = ()
+
+
+def empty_frame(model: type[pa.DataFrameModel]) -> pd.DataFrame:
+    """A zero-row frame with the columns and dtypes ``model`` expects.
+
+    Examples
+    --------
+    >>> empty_frame(PanelSchema).dtypes["month"]
+    dtype('<M8[ns]')
+    """
+    schema = model.to_schema()
+    return pd.DataFrame({name: pd.Series(dtype=col.dtype.type) for name, col in schema.columns.items()})

@@ -167,11 +167,14 @@ def load_observations(
 
     Examples
     --------
+    SOHR's desert attacks in 2024: the January report, then running totals
+    "since early 2024" as of each page's date (``end`` is exclusive):
+
     >>> obs = load_observations(warn=False)
-    >>> jan = obs[(obs.source == "sohr") & (obs.area == "regime_desert") & (obs.region == "ALL")
-    ...           & (obs.measure == "attacks") & (obs.start == "2024-01-01") & (obs.use == "primary")]
-    >>> jan[["end", "value"]].to_dict("records")
-    [{'end': Timestamp('2024-02-01 00:00:00'), 'value': 26.0}]
+    >>> desert = obs[(obs.source == "sohr") & (obs.area == "regime_desert") & (obs.region == "ALL")
+    ...              & (obs.measure == "attacks") & (obs.start == "2024-01-01") & (obs.use == "primary")]
+    >>> desert[["kind", "end", "value"]].head(3).astype(str).values.tolist()
+    [['period', '2024-02-01', '26.0'], ['cumulative', '2024-01-24', '23.0'], ['cumulative', '2024-02-23', '49.0']]
     """
     if paths is None:
         paths = [default_series_dir()]
@@ -222,34 +225,34 @@ def load_observations(
 ABOUT_TOLERANCE = 0.10
 
 
-def _bounds(value: float, qualifier: str) -> tuple[float, float]:
-    if qualifier == "at_least":
-        return value, np.inf
-    if qualifier == "at_most":
-        return 0.0, value
-    if qualifier == "about":
-        return value * (1 - ABOUT_TOLERANCE), value * (1 + ABOUT_TOLERANCE)
-    return value, value
-
-
-def _sum_bounds(rows: pd.DataFrame) -> tuple[float, float]:
-    lo = hi = 0.0
-    for v, q in zip(rows["value"], rows["qualifier"]):
-        a, b = _bounds(v, q)
-        lo, hi = lo + a, hi + b
+def _bounds(values: pd.Series, qualifiers: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each figure as a range: exact [v, v], at_least [v, inf), at_most [0, v], about v +/- 10%."""
+    v = values.to_numpy(dtype=float)
+    q = qualifiers.to_numpy(dtype=object)
+    lo = np.where(q == "at_most", 0.0, np.where(q == "about", v * (1 - ABOUT_TOLERANCE), v))
+    hi = np.where(q == "at_least", np.inf, np.where(q == "about", v * (1 + ABOUT_TOLERANCE), v))
     return lo, hi
 
 
-def _entry(check, total, parts, lo, hi, message):
-    return {
-        "check": check, "source": total["source"], "area": total["area"],
-        "region": total["region"], "measure": total["measure"],
-        "start": total["start"], "end": total["end"], "total": total["value"],
-        "parts_low": lo, "parts_high": hi,
-        "obs_ids": ";".join([total["obs_id"], *parts["obs_id"].tolist()]),
-        "files": ";".join(sorted({str(total.get("_file", "")), *map(str, parts.get("_file", []))} - {""})),
-        "message": message,
-    }
+def _entries(check: str, totals: pd.DataFrame, parts: pd.DataFrame, key: list[str],
+             message) -> list[dict]:
+    """One report row per total; ``parts`` rows share the total's ``key`` values."""
+    out = []
+    groups = dict(tuple(parts.groupby(key, sort=False, dropna=False)))
+    for _, total in totals.iterrows():
+        k = tuple(total[c] for c in key)
+        members = groups.get(k if len(k) > 1 else k[0], parts.iloc[0:0])
+        out.append({
+            "check": check, "source": total["source"], "area": total["area"],
+            "region": total["region"], "measure": total["measure"],
+            "start": total["start"], "end": total["end"], "total": total["value"],
+            "parts_low": total["_plo"], "parts_high": total["_phi"],
+            "obs_ids": ";".join([total["obs_id"], *members["obs_id"].tolist()]),
+            "files": ";".join(sorted({str(total.get("_file", "")),
+                                      *map(str, members.get("_file", []))} - {""})),
+            "message": message(total),
+        })
+    return out
 
 
 def consistency_report(observations: pd.DataFrame) -> pd.DataFrame:
@@ -285,86 +288,93 @@ def consistency_report(observations: pd.DataFrame) -> pd.DataFrame:
     """
     ref = load_reference()
     obs = observations[observations["use"] == "primary"].copy()
-    obs["_startkey"] = obs["start"].astype(str)
-    out: list[dict] = []
+    obs["_startkey"] = obs["start"].dt.strftime("%Y-%m-%d").fillna("unstated")
+    obs["_subset"] = obs["subset"].astype(object).fillna("") if "subset" in obs.columns else ""
+    obs["_lo"], obs["_hi"] = _bounds(obs["value"], obs["qualifier"])
     measures = ref.measures.set_index("id")
     regions = ref.regions.set_index("name")
+    out: list[dict] = []
 
-    # 1. measure components
-    key = ["source", "area", "region", "kind", "_startkey", "end"]
-    for _, grp in obs.groupby(key, sort=True, dropna=False):
-        by_measure = grp.set_index("measure")
-        for total_measure in by_measure.index.unique():
-            strict = [m for m in measures.index if measures.at[m, "part_of"] == total_measure]
-            optional = [m for m in measures.index if measures.at[m, "optional_part_of"] == total_measure]
-            subsets = [m for m in measures.index if measures.at[m, "subset_of"] == total_measure]
-            total = grp[grp["measure"] == total_measure].iloc[0]
-            tlo, thi = _bounds(total["value"], total["qualifier"])
-            for sub in subsets:  # a subset (e.g. high-quality attacks) cannot exceed its total
-                part = grp[grp["measure"] == sub]
-                if len(part) and _sum_bounds(part)[0] > thi:
-                    out.append(_entry("parts_exceed_total", total, part, *_sum_bounds(part),
-                                      f"{sub} = {part['value'].iat[0]:g} exceeds {total_measure} = {total['value']:g}"))
-            parts = grp[grp["measure"].isin(strict)]
-            if parts.empty:
-                continue
-            plo, phi = _sum_bounds(parts)
-            if plo > thi:
-                out.append(_entry("parts_exceed_total", total, parts, plo, phi,
-                                  f"{' + '.join(parts['measure'])} = {plo:g} exceeds {total_measure} = {total['value']:g}"))
-            elif set(parts["measure"]) == set(strict):
-                opt = grp[grp["measure"].isin(optional)]
-                olo, ohi = _sum_bounds(opt)
-                if tlo > phi + ohi:
-                    out.append(_entry("total_exceeds_parts", total, pd.concat([parts, opt]), plo, phi + ohi,
-                                      f"{total_measure} = {total['value']:g} exceeds the sum of its parts "
-                                      f"({phi + ohi:g}, including {', '.join(optional) or 'nothing else'})"))
+    def sums(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+        return rows.groupby(key, sort=True, dropna=False).agg(
+            _plo=("_lo", "sum"), _phi=("_hi", "sum"), _n=("measure", "size"),
+            _kinds=("measure", "nunique"))
 
-    # 2. regions against the national line
-    obs["_level"] = obs["region"].map(regions["level"])
-    obs["_parent"] = obs["region"].map(regions["parent"])
-    key = ["source", "area", "measure", "kind", "_startkey", "end"]
-    for _, grp in obs.groupby(key, sort=True, dropna=False):
-        totals = grp[grp["region"] == "ALL"]
+    # 1. measure components (same source, area, region and interval)
+    key = ["source", "area", "region", "_subset", "kind", "_startkey", "end"]
+    for total_measure in sorted(set(measures["part_of"]) | set(measures["subset_of"]) - {""}):
+        strict = list(measures.index[measures["part_of"] == total_measure])
+        optional = list(measures.index[measures["optional_part_of"] == total_measure])
+        subsets = list(measures.index[measures["subset_of"] == total_measure])
+        totals = obs[obs["measure"] == total_measure].set_index(key)
         if totals.empty:
             continue
-        govs = grp[grp["_level"].isin(["governorate", "unknown"])]
-        present = set(grp.loc[grp["_level"] == "governorate", "region"].map(regions["code"]))
-        dists = grp[(grp["_level"] == "district") & ~grp["_parent"].isin(present)]
-        parts = pd.concat([govs, dists])
-        if parts.empty:
+        for sub in subsets:
+            rows = obs[obs["measure"] == sub]
+            t = totals.join(sums(rows, key), how="inner")
+            bad = t[t["_plo"] > t["_hi"]].reset_index()
+            out += _entries("parts_exceed_total", bad, rows, key, lambda r, sub=sub: (
+                f"{sub} = {r['_plo']:g} exceeds {r['measure']} = {r['value']:g}"))
+        if not strict:
             continue
-        total = totals.iloc[0]
-        tlo, thi = _bounds(total["value"], total["qualifier"])
-        plo, phi = _sum_bounds(parts)
-        if plo > thi:
-            out.append(_entry("regions_exceed_total", total, parts, plo, phi,
-                              f"regional lines sum to {plo:g}, more than the stated {total['value']:g}"))
-        elif tlo > phi:
-            out.append(_entry("regions_below_total", total, parts, plo, phi,
-                              f"regional lines sum to {phi:g}, less than the stated {total['value']:g} "
-                              "(or regions not listed)"))
+        rows = obs[obs["measure"].isin(strict)]
+        t = totals.join(sums(rows, key), how="inner")
+        exceed = t[t["_plo"] > t["_hi"]].reset_index()
+        out += _entries("parts_exceed_total", exceed, rows, key, lambda r: (
+            f"{' + '.join(strict)} = {r['_plo']:g} exceeds {r['measure']} = {r['value']:g}"))
+        complete = t[(t["_kinds"] == len(strict)) & ~(t["_plo"] > t["_hi"])]
+        opt_rows = obs[obs["measure"].isin(optional)]
+        opt = sums(opt_rows, key)[["_phi"]].rename(columns={"_phi": "_ohi"})
+        complete = complete.join(opt, how="left").fillna({"_ohi": 0.0})
+        complete["_phi"] = complete["_phi"] + complete["_ohi"]
+        below = complete[complete["_lo"] > complete["_phi"]].reset_index()
+        out += _entries("total_exceeds_parts", below, pd.concat([rows, opt_rows]), key, lambda r: (
+            f"{r['measure']} = {r['value']:g} exceeds the sum of its parts ({r['_phi']:g}, "
+            f"including {', '.join(optional) or 'nothing else'})"))
 
-    # 3. months against a multi-month period of the same series
+    # 2. regions against the same source's national line
+    level = obs["region"].map(regions["level"])
+    parent = obs["region"].map(regions["parent"])
+    key = ["source", "area", "measure", "_subset", "kind", "_startkey", "end"]
+    gov_codes = obs.loc[level == "governorate", key].assign(code=obs["region"].map(regions["code"]))
+    present = set(map(tuple, gov_codes[[*key, "code"]].astype(str).to_numpy()))
+    dist_ok = [tuple(map(str, (*r, p))) not in present
+               for r, p in zip(obs[key].to_numpy(), parent)]
+    is_part = level.isin(["governorate", "unknown"]) | ((level == "district") & np.asarray(dist_ok))
+    parts = obs[is_part]
+    totals = obs[obs["region"] == "ALL"].set_index(key)
+    t = totals.join(sums(parts, key), how="inner")
+    over = t[t["_plo"] > t["_hi"]].reset_index()
+    out += _entries("regions_exceed_total", over, parts, key, lambda r: (
+        f"regional lines sum to {r['_plo']:g}, more than the stated {r['value']:g}"))
+    under = t[~(t["_plo"] > t["_hi"]) & (t["_lo"] > t["_phi"])].reset_index()
+    out += _entries("regions_below_total", under, parts, key, lambda r: (
+        f"regional lines sum to {r['_phi']:g}, less than the stated {r['value']:g} "
+        "(or regions not listed)"))
+
+    # 3. calendar months against a multi-month period of the same series
     periods = obs[obs["kind"] == "period"]
     is_month = (periods["start"].dt.day == 1) & (periods["end"] == periods["start"] + pd.offsets.MonthBegin(1))
     months = periods[is_month]
-    month_index = months.set_index(["source", "area", "region", "measure", "start"])
+    month_index = months.set_index(["source", "area", "region", "measure", "_subset", "start"])
     long = periods[~is_month & (periods["start"].dt.day == 1) & (periods["end"].dt.day == 1)]
     for _, total in long.iterrows():
         span = pd.date_range(total["start"], total["end"] - pd.Timedelta(days=1), freq="MS")
-        if len(span) < 2:
+        keys = [(total["source"], total["area"], total["region"], total["measure"],
+                 total["_subset"], m) for m in span]
+        if len(span) < 2 or not all(k in month_index.index for k in keys):
             continue
-        keys = [(total["source"], total["area"], total["region"], total["measure"], m) for m in span]
-        if not all(k in month_index.index for k in keys):
-            continue
-        parts = month_index.loc[keys].reset_index()
-        tlo, thi = _bounds(total["value"], total["qualifier"])
-        plo, phi = _sum_bounds(parts)
-        if plo > thi or tlo > phi:
-            out.append(_entry("months_disagree_with_period", total, parts, plo, phi,
-                              f"its {len(span)} months sum to {plo:g}..{phi:g}, the period figure is "
-                              f"{total['value']:g} ({total['qualifier']})"))
+        parts_m = month_index.loc[keys].reset_index()
+        plo, phi = float(parts_m["_lo"].sum()), float(parts_m["_hi"].sum())
+        if plo > total["_hi"] or total["_lo"] > phi:
+            row = total.copy()
+            row["_plo"], row["_phi"] = plo, phi
+            out += _entries("months_disagree_with_period", row.to_frame().T, parts_m,
+                            ["source"], lambda r, n=len(span): (
+                                f"its {n} months sum to {r['_plo']:g}..{r['_phi']:g}, the period "
+                                f"figure is {r['value']:g} ({r['qualifier']})"))
     cols = ["check", "source", "area", "region", "measure", "start", "end", "total",
             "parts_low", "parts_high", "obs_ids", "files", "message"]
-    return pd.DataFrame(out, columns=cols).reset_index(drop=True)
+    report = pd.DataFrame(out, columns=cols)
+    return report.sort_values(["check", "source", "area", "region", "measure", "end"],
+                              kind="stable").reset_index(drop=True)

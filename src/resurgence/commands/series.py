@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--area", help="area id, e.g. sdf_areas")
     p.add_argument("--region", help="region name, alias or code, e.g. ALL or 'Deir Ezzor'")
     p.add_argument("--measure", help="measure id, e.g. attacks")
+    p.add_argument("--subset", help="subset of an event dataset, e.g. violence=one_sided")
     p.add_argument("--series", dest="series_id", metavar="ID", help="one series id")
     view = p.add_mutually_exclusive_group()
     view.add_argument("--list", action="store_true", help="one row per series with its coverage")
@@ -39,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     panel = load_panel(args.data)
     filters = dict(source=args.source, area=args.area, region=args.region, measure=args.measure,
-                   series_id=args.series_id)
+                   subset=args.subset, series_id=args.series_id)
     if args.list:
         table = select_series(panel.series, **filters).copy()
         for c in ("first_month", "last_month"):

@@ -1,0 +1,191 @@
+"""Bad input gets one clear message naming file, row, column and rule; exit 1; nothing written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from resurgence.cli import main
+from resurgence.errors import DataValidationError
+from resurgence.reference import default_series_dir
+from resurgence.validation import load_observations
+
+DATA = default_series_dir()
+FILES = sorted(p.name for p in DATA.glob("*.csv"))
+with open(DATA / FILES[0], encoding="utf-8") as _fh:
+    HEADER = next(csv.reader(_fh))
+COL = {name: i for i, name in enumerate(HEADER)}
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def _write(path: Path, rows: list[list[str]]) -> None:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def _set(column: str, value: str):
+    def corrupt(rows, i):
+        rows[i][COL[column]] = value
+        return rows
+    return corrupt
+
+
+def _end_before_start(rows, i):
+    rows[i][COL["start"]], rows[i][COL["end"]] = "2024-03-01", "2024-02-01"
+    return rows
+
+
+def _duplicate_key(rows, i):
+    twin = list(rows[i])
+    twin[COL["obs_id"]] = twin[COL["obs_id"]] + "-twin"
+    twin[COL["use"]] = "primary"
+    rows[i][COL["use"]] = "primary"
+    rows.insert(i + 1, twin)
+    return rows
+
+
+# (name, corruption, column the message must name, check the message must name)
+CELL_CORRUPTIONS = [
+    ("negative count", _set("value", "-3"), "value", "non_negative"),
+    ("wrong type", _set("value", "twelve"), "value", "numeric"),
+    ("fractional count", _set("value", "2.5"), "value", "integer_valued"),
+    ("unknown region", _set("region", "Narnia"), "region", "in_vocabulary"),
+    ("unknown area", _set("area", "moon_areas"), "area", "in_vocabulary"),
+    ("unknown measure", _set("measure", "smiles"), "measure", "in_vocabulary"),
+    ("unknown publisher", _set("source", "rumour_mill"), "source", "in_vocabulary"),
+    ("bad qualifier", _set("qualifier", "roughly"), "qualifier", "isin"),
+    ("impossible date", _set("start", "2024-02-30"), "start", "iso_date"),
+    ("non-ISO date", _set("end", "01/02/2024"), "end", "iso_date"),
+    ("future date", _set("end", "2099-01-01"), "end", "not_in_future"),
+    ("ancient date", _set("start", "1024-01-01"), "start", "not_before_1970"),
+    ("end before start", _end_before_start, "start", "start_before_end"),
+    ("missing source", _set("source_url", ""), "source_url", "required"),
+    ("source not a link", _set("source_url", "somewhere"), "source_url", "str_matches"),
+    ("duplicate key", _duplicate_key, "start", "unique_primary_key"),
+]
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "series"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def _run(capsys, argv):
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("file", FILES)
+@pytest.mark.parametrize("name,corrupt,column,check", CELL_CORRUPTIONS, ids=[c[0] for c in CELL_CORRUPTIONS])
+def test_each_corrupted_cell_is_named(data_copy, capsys, file, name, corrupt, column, check):
+    path = data_copy / file
+    rows = _rows(path)
+    # a primary period row in the middle of the file, so every rule applies to it
+    candidates = [i for i, r in enumerate(rows[1:], start=1)
+                  if r[COL["use"]] == "primary" and r[COL["kind"]] == "period"]
+    if not candidates:
+        candidates = list(range(1, len(rows)))
+    i = candidates[len(candidates) // 2]
+    _write(path, corrupt(rows, i))
+    code, out, err = _run(capsys, ["validate", str(data_copy)])
+    assert code == 1
+    assert "Traceback" not in err
+    line = str(i + 1)  # the header is line 1
+    hits = [l for l in err.splitlines() if file in l and f" {line} " in l and column in l and check in l]
+    assert hits, f"{name}: no line names {file}:{line} {column} {check}\n{err}"
+    with pytest.raises(DataValidationError) as info:
+        load_observations([data_copy], warn=False)
+    table = info.value.failures
+    assert ((table["file"].str.endswith(file)) & (table["row"] == i + 1)
+            & (table["column"] == column) & (table["check"] == check)).any()
+
+
+def _file_level(path: Path, how: str) -> None:
+    if how == "empty":
+        path.write_bytes(b"")
+    elif how == "missing column":
+        rows = [[c for j, c in enumerate(r) if j != COL["value"]] for r in _rows(path)]
+        _write(path, rows)
+    elif how == "unknown column":
+        rows = _rows(path)
+        rows[0].append("colour")
+        for r in rows[1:]:
+            r.append("red")
+        _write(path, rows)
+    elif how == "extra field":
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines[3] += ",surplus"
+        path.write_text("\n".join(lines), encoding="utf-8")
+    elif how == "unterminated quote":
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines[3] = lines[3].replace(",", ',"', 1)
+        path.write_text("\n".join(lines), encoding="utf-8")
+    elif how == "non-utf8":
+        raw = path.read_bytes().split(b"\n")
+        raw[3] = raw[3].replace(b",", b",\xe9", 1)
+        path.write_bytes(b"\n".join(raw))
+
+
+FILE_CORRUPTIONS = [
+    ("empty", "1", "(header)", "not_empty"),
+    ("missing column", "1", "value", "column_present"),
+    ("unknown column", "1", "colour", "known_column"),
+    ("extra field", "4", "(field", "field_count"),
+    ("unterminated quote", "4", "(row)", "csv_syntax"),
+    ("non-utf8", "4", "", "utf8"),
+]
+
+
+@pytest.mark.parametrize("how,line,column,check", FILE_CORRUPTIONS, ids=[c[0] for c in FILE_CORRUPTIONS])
+def test_malformed_files_are_reported_not_crashed(data_copy, capsys, how, line, column, check):
+    path = data_copy / "sohr_monthly.csv"
+    _file_level(path, how)
+    code, out, err = _run(capsys, ["validate", str(data_copy)])
+    assert code == 1, err
+    assert "Traceback" not in err
+    assert any("sohr_monthly.csv" in l and f" {line} " in l and column in l and check in l
+               for l in err.splitlines()), err
+
+
+def test_nothing_is_written_when_input_is_bad(data_copy, tmp_path, capsys):
+    _set("value", "-1")(rows := _rows(data_copy / "other_monthly.csv"), 5)
+    _write(data_copy / "other_monthly.csv", rows)
+    out = tmp_path / "panel.csv"
+    code, _, err = _run(capsys, ["series", "--data", str(data_copy), "--format", "csv", "--out", str(out)])
+    assert code == 1 and "non_negative" in err
+    assert not out.exists()
+    assert not list(tmp_path.glob(".panel.csv.*"))  # no temporary file left behind
+
+
+def test_all_problems_are_reported_at_once(data_copy, capsys):
+    for file, col, value in [("sohr_monthly.csv", "value", "-1"), ("other_periods.csv", "region", "Atlantis")]:
+        rows = _rows(data_copy / file)
+        rows[2][COL[col]] = value
+        _write(data_copy / file, rows)
+    code, _, err = _run(capsys, ["validate", str(data_copy)])
+    assert code == 1
+    assert "2 problem(s) in 2 file(s)" in err
+    assert "Atlantis" in err and "-1" in err
+
+
+def test_missing_folder_is_a_clear_error(capsys, tmp_path):
+    code, _, err = _run(capsys, ["validate", str(tmp_path / "nowhere")])
+    assert code == 1
+    assert "no such file or folder" in err and "Traceback" not in err
+
+
+def test_bundled_data_is_valid(capsys):
+    code, out, err = _run(capsys, ["validate"])
+    assert code == 0
+    assert out.startswith("valid: ")

@@ -1,0 +1,64 @@
+"""Every command and code block in README.md and docs/*.md runs as shown.
+
+Python blocks run in order, one namespace per page, from the repository root.
+Shell blocks: each line starting with ``resurgence`` runs (as ``python -m
+resurgence``) and must exit 0, or the code written after ``# exits`` on that
+line. Put ``<!-- no-test -->`` on the line before a block that cannot run here
+(installation steps, cron lines).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+FENCE = re.compile(r"(<!-- no-test -->\s*\n)?```(\w+)\n(.*?)```", re.S)
+
+
+def _blocks(page: Path, lang: str) -> list[str]:
+    return [m.group(3) for m in FENCE.finditer(page.read_text(encoding="utf-8"))
+            if m.group(2) == lang and not m.group(1)]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_python_blocks_run(page, monkeypatch):
+    blocks = _blocks(page, "python")
+    if not blocks:
+        pytest.skip("no python blocks")
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {"__name__": "__docs__"}
+    for code in blocks:
+        exec(compile(code, f"{page.name}", "exec"), namespace)  # noqa: S102
+
+
+def _commands(page: Path):
+    for block in _blocks(page, "bash"):
+        for line in block.splitlines():
+            line = line.strip()
+            if line.startswith("resurgence ") or line == "resurgence":
+                expect = 0
+                m = re.search(r"#\s*exits\s+(\d+)", line)
+                if m:
+                    expect = int(m.group(1))
+                yield line.split("#")[0].strip(), expect
+
+
+CASES = [(p, c, e) for p in PAGES for c, e in _commands(p)]
+
+
+@pytest.mark.parametrize("page,command,expect", CASES,
+                         ids=[f"{p.name}:{c[:60]}" for p, c, _ in CASES])
+def test_shell_commands_run(page, command, expect, tmp_path):
+    argv = [sys.executable, "-m", "resurgence", *shlex.split(command)[1:]]
+    env = {**os.environ, "CI": "true"}
+    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == expect, f"{command}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,90 @@
+"""Reference vocabularies, region aliases, and the provenance of the curated data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from resurgence.errors import UnknownRegionError
+from resurgence.reference import canonical_region, default_series_dir, load_reference, region_code
+from resurgence.validation import load_observations
+
+
+@pytest.mark.parametrize("name,canon", [
+    ("Deir Ezzor", "Deir ez-Zor"), ("Dayr az Zawr Governorate", "Deir ez-Zor"),
+    ("deir ez zor", "Deir ez-Zor"), ("Deir-ez-Zor", "Deir ez-Zor"),
+    ("Ar Raqqah Governorate", "Al-Raqqah"), ("Raqqa", "Al-Raqqah"), ("AL-RAQQAH", "Al-Raqqah"),
+    ("Al Hasakah", "Al-Hasakah"), ("Heseke", "Al-Hasakah"), ("Hasakah", "Al-Hasakah"),
+    ("Hims", "Homs"), ("Homs Governorate", "Homs"), ("Rural Damascus", "Rif Dimashq"),
+    ("Dar'a", "Daraa"), ("Dar`a", "Daraa"), ("As Suwayda'", "As-Suwayda"), ("Suwayda", "As-Suwayda"),
+    ("Hamah Governorate", "Hama"), ("Al Ladhiqiyah", "Latakia"), ("Idleb", "Idlib"),
+    ("Al Qunaytirah", "Quneitra"), ("Tartous", "Tartus"), ("Halab", "Aleppo"), ("ALL", "ALL"),
+])
+def test_aliases_resolve(name, canon):
+    assert canonical_region(name) == canon
+
+
+def test_unknown_region_names_value_and_file():
+    with pytest.raises(UnknownRegionError) as info:
+        canonical_region("Narnia", file="events.csv", row=7)
+    assert str(info.value).startswith("unknown region 'Narnia' in events.csv, row 7")
+
+
+def test_fourteen_governorates_with_unique_codes():
+    regions = load_reference().regions
+    govs = regions[regions["level"] == "governorate"]
+    assert len(govs) == 14
+    assert regions["code"].is_unique and regions["name"].is_unique
+    assert region_code("Deir ez-Zor") == "deir_ez_zor"
+
+
+def test_every_observation_carries_its_source():
+    obs = load_observations(warn=False)
+    assert obs["source_url"].str.match(r"^(https?://|reports/)").all()
+    assert obs["obs_id"].is_unique
+    chosen_against = obs[obs["use"] != "primary"]
+    assert chosen_against["choice_note"].notna().all(), "every non-primary row says why"
+
+
+def test_documented_contradictions_keep_both_figures():
+    obs = load_observations(warn=False)
+    nov22 = obs[(obs["source"] == "sohr") & (obs["area"] == "sdf_areas") & (obs["region"] == "ALL")
+                & (obs["measure"] == "attacks") & (obs["start"] == "2022-11-01")]
+    assert sorted(nov22["value"]) == [18, 20]
+    assert nov22.set_index("value").loc[20, "use"] == "primary"
+    desert21 = obs[(obs["area"] == "regime_desert") & (obs["measure"] == "combatants")
+                   & (obs["start"] == "2021-01-01") & (obs["kind"] == "period")]
+    assert {396, 400} <= set(desert21["value"])
+
+
+def test_every_curated_file_is_documented():
+    readme = (default_series_dir() / "README.md").read_text(encoding="utf-8")
+    for path in default_series_dir().glob("*.csv"):
+        assert path.name in readme, f"{path.name} is not described in data/series/README.md"
+    for column in load_observations(warn=False).columns:
+        if not column.startswith("_"):
+            assert f"`{column}`" in readme, f"column {column} is not defined in the README"
+
+
+def test_curated_tables_are_reproducible_from_shared_sources(repo_root, shared_sources):
+    """data/series is exactly what scripts/import_shared_sources.py makes of ../shared/sources."""
+    result = subprocess.run(
+        [sys.executable, str(repo_root / "scripts" / "import_shared_sources.py"), "--check",
+         "--sources", str(shared_sources)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_figure_of_the_sohr_tables_is_in_the_data(shared_sources):
+    """Each non-empty number in SOHR's wide tables is one observation row."""
+    obs = load_observations(warn=False)
+    for raw, prefix in [("monthly", "sohr-m-"), ("cumulative_dated", "sohr-c-"), ("annual", "sohr-p-")]:
+        table = pd.read_csv(shared_sources / "sohr" / f"{raw}.csv")
+        cells = int(table[["attacks", "fatalities", "civilians", "combatants", "isis_members"]]
+                    .notna().to_numpy().sum())
+        rows = obs[obs["obs_id"].str.startswith(prefix) & ~obs["obs_id"].str.contains("-x")]
+        assert len(rows) == cells, raw
+    other = pd.read_csv(shared_sources / "other" / "monthly.csv")
+    assert (obs["obs_id"].str.match(r"^oth-m-\d{3}$")).sum() == len(other)
