@@ -57,7 +57,7 @@ def _title(ax):
     return ax.get_title(loc="left") or ax.get_title()
 
 
-@pytest.mark.parametrize("i", range(13))
+@pytest.mark.parametrize("i", range(15))
 def test_every_page_is_labelled_and_nothing_overlaps(report, i):
     if i >= len(report.figures):
         pytest.skip("fewer pages")
@@ -140,3 +140,39 @@ def test_back_dated_report_leaves_out_later_figures(panel):
     ctx = rep.context
     assert rep.pdf_name == "resurgence-2024-01.pdf"
     assert ctx.panel.intervals["end"].max() <= np.datetime64("2024-02-01")
+
+
+def test_forecast_fan_only_on_current_long_series(report):
+    from resurgence.report.pages.forecast import HORIZON, forecast
+
+    ctx = report.context
+    fc = forecast(ctx, "sohr/sdf_areas/all/attacks")
+    assert fc is not None
+    table, chosen = fc
+    assert len(table) == HORIZON and table["month"].iloc[0] == np.datetime64("2025-12-01")
+    assert (table["lo-95"] <= table["lo-50"]).all() and (table["hi-50"] <= table["hi-95"]).all()
+    # the desert area ended in December 2024: no forecast of it
+    assert forecast(ctx, "sohr/regime_desert/all/attacks") is None
+    page = next(f for f in report.figures if f.name == "area-sohr-sdf-areas")
+    legend = page.figure.axes[1].get_legend()
+    assert any("forecast" in t.get_text() for t in legend.get_texts())
+    assert page.figure.axes[0].get_xlim()[1] > mdates_num("2026-05-01")
+
+
+def mdates_num(day):
+    import matplotlib.dates as mdates
+
+    return mdates.date2num(np.datetime64(day))
+
+
+def test_seasonal_page_shows_ramadan_and_trend_with_intervals(report):
+    from resurgence.report.pages.seasonal import fit
+
+    page = next(f for f in report.figures if f.name == "seasonal")
+    forest = page.figure.axes[1]
+    labels = [t.get_text() for t in forest.get_yticklabels()]
+    assert any("Ramadan, p" in t for t in labels) and any("trend / year" in t for t in labels)
+    res = fit(report.context, "sohr/sdf_areas/all/attacks")
+    eff = res.effects.set_index("term")
+    assert eff.at["ramadan", "rr_low"] < eff.at["ramadan", "rate_ratio"] < eff.at["ramadan",
+                                                                                   "rr_high"]

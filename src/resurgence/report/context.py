@@ -88,6 +88,7 @@ class ReportContext:
     options: ReportOptions = field(default_factory=ReportOptions)
     _frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _cps: dict[str, ChangepointResult | str] = field(default_factory=dict, repr=False)
+    _cache: dict[object, object] = field(default_factory=dict, repr=False)
 
     @classmethod
     def create(cls, panel: Panel, month: str | pd.Timestamp | None = None,
@@ -185,6 +186,12 @@ class ReportContext:
         self.changepoints(series_id)
         res = self._cps[series_id]
         return res if isinstance(res, str) else ""
+
+    def cached(self, key: object, compute):  # noqa: ANN001, ANN201
+        """``compute()`` once per key (for page plug-ins sharing a model fit)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
     def rate_over(self, series_id: str, start: pd.Timestamp, end: pd.Timestamp) -> float:
         """Exposure-weighted monthly rate of the model frame's rows inside ``[start, end)``."""

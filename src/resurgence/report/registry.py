@@ -60,7 +60,8 @@ class PageKind:
 
 
 _PAGES: dict[str, PageKind] = {}
-_OVERLAYS: dict[str, tuple[int, Overlay]] = {}
+Extent = Callable[["ReportContext", str], "object | None"]
+_OVERLAYS: dict[str, tuple[int, Overlay, Extent | None]] = {}
 
 
 def register_page(name: str, order: int, description: str = "") -> Callable[[Builder], Builder]:
@@ -93,14 +94,29 @@ def page_kinds() -> list[PageKind]:
     return sorted(_PAGES.values(), key=lambda k: (k.order, k.name))
 
 
-def register_overlay(name: str, order: int) -> Callable[[Overlay], Overlay]:
-    """Decorator registering a layer drawn on every per-area series panel."""
+def register_overlay(name: str, order: int, extent: Extent | None = None
+                     ) -> Callable[[Overlay], Overlay]:
+    """Decorator registering a layer drawn on every per-area series panel.
+
+    ``extent(context, series_id)``, if given, returns the last date the layer
+    draws to (e.g. the end of a forecast), so the page's time axis reaches it.
+    """
     def deco(fn: Overlay) -> Overlay:
-        _OVERLAYS[name] = (int(order), fn)
+        _OVERLAYS[name] = (int(order), fn, extent)
         return fn
     return deco
 
 
 def overlays() -> list[Overlay]:
     """The registered overlays in drawing order."""
-    return [fn for _, fn in sorted(_OVERLAYS.values(), key=lambda t: t[0])]
+    from . import pages  # noqa: F401 - importing registers the bundled overlays
+
+    return [t[1] for _, t in sorted(_OVERLAYS.items(), key=lambda kv: (kv[1][0], kv[0]))]
+
+
+def overlay_extents() -> list[Extent]:
+    """The extent callbacks of the registered overlays."""
+    from . import pages  # noqa: F401
+
+    return [t[2] for _, t in sorted(_OVERLAYS.items(), key=lambda kv: (kv[1][0], kv[0]))
+            if t[2] is not None]

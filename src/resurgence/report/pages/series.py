@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from ...months import format_month
 from ..context import ReportContext
 from ..draw import draw_changepoints, draw_series, finish_value_axis, series_layers
-from ..registry import ReportFigure, overlays, register_page
+from ..registry import ReportFigure, overlay_extents, overlays, register_page
 from ..selection import Stream, area_streams
 from ..style import area_marker, date_axis, new_page, stream_colour
 
@@ -67,12 +67,12 @@ def draw_panel(ax: Axes, text_ax: Axes, ctx: ReportContext, sid: str,
     handles = draw_series(ax, layers, colour=colour, marker=marker, top=top * 1.05)
     if res is not None:
         handles += draw_changepoints(ax, ctx, sid, res)
-    for overlay in overlays():
-        handles += overlay(ax, ctx, sid)
     capped = bool((layers.bars["rate"] > top * 1.05).any() or
                   (layers.faint["rate"] > top * 1.05).any())
     finish_value_axis(ax, top * 1.05, cap_note=capped)
     date_axis(ax, *span)
+    for overlay in overlays():  # after the axes are set: an overlay may widen the y range
+        handles += overlay(ax, ctx, sid)
     unit = ctx.unit(meta["measure"])
     ax.set_ylabel(f"{unit} per month")
     ax.set_title(f"{ctx.measure_name(meta['measure'])} ({unit} per month)")
@@ -89,6 +89,7 @@ def build_stream(ctx: ReportContext, stream: Stream) -> ReportFigure:
         a, b = series_layers(ctx, sid).extent()
         starts.append(a)
         ends.append(b)
+        ends += [e for ext in overlay_extents() if (e := ext(ctx, sid)) is not None]
     span = (min(starts) - pd.Timedelta(days=20), max(ends) + pd.Timedelta(days=20))
     label = ctx.series_label(stream.activity, measure=False)
     fig = new_page(f"{label}: {ctx.measure_name(ctx.meta(stream.activity)['measure']).lower()}"

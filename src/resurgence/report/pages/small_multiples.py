@@ -77,8 +77,7 @@ def build(ctx: ReportContext) -> list[ReportFigure]:
                         ha="right", va="top", fontsize=6, color="0.4")
             date_axis(ax, *span, label=k // ncols == nrows - 1)
             ax.set_title(region)
-            if k % ncols == 0:
-                ax.set_ylabel("attacks per month")
+            ax.set_ylabel("attacks per month")  # every panel: each has its own scale
         for k in range(len(chunk), nrows * ncols):
             axes[k // ncols, k % ncols].set_axis_off()
         key_ax = fig.add_subplot(grid[nrows, :])
