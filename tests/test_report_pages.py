@@ -57,7 +57,7 @@ def _title(ax):
     return ax.get_title(loc="left") or ax.get_title()
 
 
-@pytest.mark.parametrize("i", range(15))
+@pytest.mark.parametrize("i", range(14))
 def test_every_page_is_labelled_and_nothing_overlaps(report, i):
     if i >= len(report.figures):
         pytest.skip("fewer pages")
