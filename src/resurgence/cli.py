@@ -26,7 +26,8 @@ __all__ = ["main", "build_parser", "COMMANDS"]
 _MODULES = {"import": "importer"}
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("validate", "series", "import", "compare", "changepoints")
+COMMANDS: tuple[str, ...] = ("report", "validate", "series", "import", "compare",
+                             "changepoints", "forecast", "backtest")
 
 
 def build_parser() -> argparse.ArgumentParser:
