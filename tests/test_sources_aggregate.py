@@ -43,7 +43,7 @@ TOY = _events([
 ])
 
 
-def _national(obs, measure="events", subset="actor=is"):
+def _national(obs, measure="events", subset=""):
     rows = obs[(obs.region == "ALL") & (obs.measure == measure)
                & (obs.subset.fillna("") == subset)]
     return rows.set_index(rows["start"].dt.strftime("%Y-%m"))["value"].to_dict()
@@ -145,8 +145,11 @@ def test_unknown_deaths_are_noted_not_silently_zero():
 
 def test_actor_filters_and_several_actors():
     obs = rs.aggregate_events(TOY, actor=["IS", "HTS"], regions="none")
-    assert set(obs["subset"]) == {"actor=is", "actor=hts"}
+    assert set(obs["subset"].fillna("")) == {"", "actor=is", "actor=hts"}   # either, each
     assert sum(_national(obs, subset="actor=hts").values()) == 1
+    assert sum(_national(obs).values()) == 4
+    single = rs.aggregate_events(TOY, actor="IS", regions="none")
+    assert single["subset"].isna().all() and "events involving IS" in single["note"].iat[0]
     with pytest.raises(InputError, match="no event involves actor 'Daesh'.*"):
         rs.aggregate_events(TOY, actor="Daesh")
     with pytest.raises(InputError, match="similar names in the file: HTS"):
@@ -164,20 +167,23 @@ def test_ucdp_actor_by_id_and_coalition_member(tmp_path):
     ev = _events([("2024-01-05", "2024-01-05", "Homs", 3.0, "Ahrar al-Sham, HTS", "non_state"),
                   ("2024-01-06", "2024-01-06", "Homs", 1.0, "IS", "one_sided")])
     ev["actor1_id"] = pd.array([7056, 234], dtype="Int64")
-    assert _national(rs.aggregate_events(ev, actor="HTS", regions="none"), subset="actor=hts") == {"2024-01": 1.0}
-    assert _national(rs.aggregate_events(ev, actor="234", regions="none"), subset="actor=234") == {"2024-01": 1.0}
+    hts = rs.aggregate_events(ev, actor="HTS", regions="none")
+    by_id = rs.aggregate_events(ev, actor="234", regions="none")
+    assert _national(hts) == _national(by_id) == {"2024-01": 1.0}
+    assert by_id["obs_id"].str.startswith("ucdp-syria-234-total-all-").all()
 
 
 def test_breakdowns_add_up_to_the_total_and_regions_option():
     obs = rs.aggregate_events(TOY, actor="IS", by=("violence",), regions="total",
                               coverage=("2024-01", "2024-04"))
-    split = obs[obs.subset.str.contains("violence=")]
+    split = obs[obs.subset.fillna("").str.contains("violence=")]
     assert set(split.region) == {"ALL"}
     total = _national(obs)
-    parts = split[split.measure == "events"].groupby(split["start"].dt.strftime("%Y-%m"))["value"].sum()
+    events = split[split.measure == "events"]
+    parts = events.groupby(events["start"].dt.strftime("%Y-%m"))["value"].sum()
     assert parts.to_dict() == total
-    assert set(split.subset) == {"actor=is;violence=one_sided", "actor=is;violence=state_based",
-                                 "actor=is;violence=non_state"}
+    assert set(split.subset) == {"violence=one_sided", "violence=state_based",
+                                 "violence=non_state"}
     with pytest.raises(InputError, match="no event_type"):
         rs.aggregate_events(TOY, by=("event_type",))
 
@@ -209,10 +215,10 @@ def test_output_is_valid_deterministic_and_loads_into_the_panel(tmp_path):
     path = tmp_path / "events.csv"
     path.write_text(observations_csv(a), encoding="utf-8")
     panel = rs.load_panel([rs.reference.default_series_dir(), path])
-    y = panel.get("ucdp/syria/deir_ez_zor/fatalities/actor=is")   # the bundled 2016-2019 too
+    y = panel.get("ucdp/syria/deir_ez_zor/fatalities")   # the bundled 2016-2019 too
     assert y["2024-01-01":].tolist() == [10.0, 0.0, 0.0]
     assert y["2020-01-01":"2023-12-01"].isna().all()                  # not covered: missing, not 0
-    assert panel.get("ucdp/syria/all/events/actor=is;violence=non_state")["2024-01-01":].tolist() == [0, 1, 0]
+    assert panel.get("ucdp/syria/all/events/violence=non_state")["2024-01-01":].tolist() == [0, 1, 0]
 
 
 def test_bad_options_are_input_errors():

@@ -9,7 +9,7 @@ import resurgence as rs
 from resurgence.cli import main
 from resurgence.errors import DataWarning, InputError
 
-UCDP = "ucdp/syria/hasakah/events/actor=is"
+UCDP = "ucdp/syria/hasakah/events"
 RIC = "ric/nes/hasakah/sleeper_cell_attacks"
 
 
@@ -41,16 +41,16 @@ def test_same_area_series_compare_without_warning(panel):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        t = rs.compare_series(panel, "ucdp/syria/all/fatalities/actor=is",
-                              "ucdp/syria/all/fatalities_high/actor=is")
+        t = rs.compare_series(panel, "ucdp/syria/all/fatalities",
+                              "ucdp/syria/all/fatalities_high")
     assert len(t) == 47
 
 
 def test_no_common_month_and_unknown_series_are_errors(panel):
     with pytest.raises(InputError, match="share no month"), pytest.warns(DataWarning):
-        rs.compare_series(panel, "ucdp/syria/all/events/actor=is", "sohr/regime_desert/all/attacks")
+        rs.compare_series(panel, "ucdp/syria/all/events", "sohr/regime_desert/all/attacks")
     with pytest.raises(InputError, match="unknown series"):
-        rs.compare_series(panel, "ucdp/syria/all/events/actor=isis", RIC)
+        rs.compare_series(panel, "ucdp/syria/all/eventsis", RIC)
 
 
 def test_cli_compare(capsys):

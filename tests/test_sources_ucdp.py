@@ -62,7 +62,7 @@ def test_done_when_import_matches_an_independent_group_by(shared_sources, tmp_pa
         assert main(["import", "ucdp", str(raw_path), "--actor", "IS", "--out", str(out)]) == 0
     assert "imported 6472 of 16566 ucdp event(s)" in capsys.readouterr().err
     obs = rs.load_observations(out, warn=False)
-    mine = obs[(obs.region == "ALL") & (obs.measure == "events") & (obs.subset == "actor=is")]
+    mine = obs[(obs.region == "ALL") & (obs.measure == "events") & obs.subset.isna()]
     mine = mine.set_index(mine["start"].dt.strftime("%Y-%m"))["value"]
     # independent: the csv module, no pandas and no resurgence code
     counts: dict[str, int] = {}
@@ -94,16 +94,18 @@ def test_bundled_event_file_is_the_release_s_islamic_state_rows(shared_sources, 
 
 def test_bundled_series_are_in_the_panel_and_add_up():
     panel = rs.load_panel()
-    national = panel.get("ucdp/syria/all/events/actor=is")
+    national = panel.get("ucdp/syria/all/events")
     assert len(national) == 47 and national.notna().all()
-    assert national.sum() == 6472 and national["2016-01-01"] == 190
+    assert national.sum() == 6472 and national["2016-01-01"] == 188   # split rule
+    deaths = panel.get("ucdp/syria/all/fatalities")
+    assert deaths.sum() == 53502 and deaths["2016-01-01"] == 1793
     obs = panel.observations[panel.observations["source"] == "ucdp"]
     for (measure, subset, start), grp in obs.groupby(["measure", "subset", "start"]):
         regional = grp.loc[grp.region != "ALL", "value"]
         if len(regional):
             assert regional.sum() == grp.loc[grp.region == "ALL", "value"].item()
     by_violence = obs[(obs.region == "ALL") & obs.subset.str.contains("violence=")]
-    total = obs[(obs.region == "ALL") & (obs.subset == "actor=is")]
+    total = obs[(obs.region == "ALL") & obs.subset.isna()]
     for measure in ("events", "fatalities", "fatalities_low", "fatalities_high"):
         a = by_violence[by_violence.measure == measure].groupby("start")["value"].sum()
         b = total[total.measure == measure].set_index("start")["value"]

@@ -23,8 +23,10 @@ The rules, each explicit and configurable (defaults in brackets):
   add up exactly to ``ALL``. ``"adm1"`` also moves UCDP's fuzzy areas
   (``where_prec`` 5) there.
 - **Actors**: ``actor="IS"`` keeps the events involving the actor (see
-  :func:`resurgence.sources.events.resolve_actor`) and names the series
-  ``actor=is``; several actors give one set of series each.
+  :func:`resurgence.sources.actors.resolve_actor`); the series are the
+  publisher's count of that actor's events, as the curated tallies are, and each
+  row's ``note`` names the filter. Several actors keep the events involving any
+  of them and add one set of series per actor (subset ``actor=is``, ...).
 - **Breakdowns**: ``by=("violence",)`` (or ``event_type``, ``sub_event_type``)
   adds series for each value, as subsets ``violence=one_sided``.
 
@@ -179,7 +181,8 @@ def aggregate_events(
     events : pandas.DataFrame
         From :func:`read_ucdp`, :func:`read_acled` or :func:`read_gtd`.
     actor : str or list of str, optional
-        Keep events involving the actor(s); each becomes the subset ``actor=...``.
+        Keep the events involving the actor (or any of several actors, which
+        then also get one set of series each, as subsets ``actor=...``).
     actor_fields : sequence of str
         Event columns searched for the actor (``actor_other`` adds ACLED's
         associated actors and GTD's third group).
@@ -219,8 +222,9 @@ def aggregate_events(
     ...     events = read_ucdp(bundled_ucdp_file())
     >>> obs = aggregate_events(events, actor="IS")
     >>> row = obs[(obs.region == "ALL") & (obs.measure == "events") & (obs.start == "2016-01-01")]
-    >>> row[["subset", "value"]].values.tolist()
-    [['actor=is', 190.0]]
+    >>> row[["obs_id", "value", "note"]].values.tolist()
+    [['ucdp-syria-is-total-all-201601-events', 190.0,
+      'events involving IS; month rule start; 6 event(s) spanning months']]
     """
     attrs = dict(events.attrs)
     source = attrs.get("source") or (str(events["source"].iloc[0]) if len(events) else None)
@@ -254,16 +258,18 @@ def aggregate_events(
         rank = events["date_precision"].cat.codes.to_numpy()
         keep &= rank <= DATE_PRECISIONS.index(max_date_precision)
         summary["dropped_date_precision"] = int((~keep).sum())
-    actors = [actor] if isinstance(actor, str) else list(actor or [None])
-    masks = []
-    for a in actors:
-        if a is None:
-            masks.append((np.ones(len(events), dtype=bool), None))
-        else:
-            mask, label = match_actor(events, a, fields=actor_fields)
-            masks.append((mask, label))
-    any_actor = np.logical_or.reduce([m for m, _ in masks]) & keep
-    sel = np.flatnonzero(any_actor)
+    actors = [] if actor is None else ([actor] if isinstance(actor, str) else list(actor))
+    masks = [match_actor(events, a, fields=actor_fields) for a in actors]
+    if masks:
+        chosen = np.logical_or.reduce([m for m, _ in masks])
+        series_sets = [(chosen, "")]
+        if len(masks) > 1:  # one set per actor besides the events involving any of them
+            series_sets += [(m, f"actor={label}") for m, label in masks]
+    else:
+        chosen = np.ones(len(events), dtype=bool)
+        series_sets = [(chosen, "")]
+    tag = "+".join(label for _, label in masks) or "any"
+    sel = np.flatnonzero(chosen & keep)
     ev = events.iloc[sel]
     summary["selected"] = len(sel)
 
@@ -307,9 +313,8 @@ def aggregate_events(
 
     published = _published_names(ev, rcode, names)
     frames = []
-    for mask, label in masks:
+    for mask, base_subset in series_sets:
         in_actor = mask[sel][pidx]
-        base_subset = f"actor={label}" if label else ""
         groups = [(None, base_subset)] + [(b, base_subset) for b in by]
         for b, prefix in groups:
             if b is None:
@@ -324,8 +329,9 @@ def aggregate_events(
             frames.append(_cells(pvals, measures, in_actor, values_idx, labels, rcode[pidx], month,
                                  n_regions, n_months, with_regions))
     cells = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    what = f"events involving {' or '.join(map(str, actors))}" if actors else "all events"
     obs = _observations(cells, names, published, lo, source, area, source_url, source_title,
-                        month_rule, actors)
+                        f"{what}; month rule {month_rule}", tag)
     obs = validate_observations(obs, file=f"<{source} aggregation>")
     obs.attrs["summary"] = summary
     return obs
@@ -385,7 +391,7 @@ def _cells(pvals, measures, in_actor, sub_idx, labels, rcode, month, n_regions, 
 
 
 def _observations(cells, names, published, lo, source, area, source_url, source_title,
-                  month_rule, actors) -> pd.DataFrame:
+                  how: str, tag: str) -> pd.DataFrame:
     ref = load_reference()
     codes = ref.regions.set_index("name")["code"]
     region_names = np.asarray(names + ["ALL"], dtype=object)
@@ -400,13 +406,13 @@ def _observations(cells, names, published, lo, source, area, source_url, source_
         end = (month0 + c["month_idx"].to_numpy() + 1).astype("datetime64[D]")
         subset = c["subset"].astype(str)
         subset_id = subset.str.replace("=", ".", regex=False).str.replace(";", "+", regex=False)
-        subset_id = subset_id.where(subset_id != "", "all")
+        subset_id = subset_id.where(subset_id != "", "total")
         stamp = pd.Series(start.astype("datetime64[M]").astype(str)).str.replace("-", "")
         rid = c["region_idx"].to_numpy()
         error = c["_error"].to_numpy()
         unknown = c[f"_unknown_{m}"].to_numpy()
         span = c["_span"].to_numpy()
-        notes = pd.Series(f"month rule {month_rule}", index=c.index)
+        notes = pd.Series(how, index=c.index)
         has_span = span > 0
         notes[has_span] = notes[has_span] + "; " + pd.Series(span[has_span].astype(int).astype(
             str), index=notes[has_span].index) + " event(s) spanning months"
@@ -416,7 +422,7 @@ def _observations(cells, names, published, lo, source, area, source_url, source_
                 unknown[has_unknown].astype(str), index=notes[has_unknown].index) + (
                 f" event(s) with unknown {m} not counted")
         rows.append(pd.DataFrame({
-            "obs_id": (f"{source}-{area}-" + subset_id + "-" + region_codes[rid] + "-"
+            "obs_id": (f"{source}-{area}-{tag}-" + subset_id + "-" + region_codes[rid] + "-"
                        + stamp.to_numpy() + f"-{m}"),
             "source": source, "area": area, "region": region_names[rid], "measure": m,
             "subset": subset.where(subset != "", None).astype(object),

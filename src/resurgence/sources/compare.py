@@ -33,7 +33,7 @@ def compare_series(panel: Panel | pd.DataFrame, series_a: str, series_b: str, *,
     panel : Panel or DataFrame
         A :class:`~resurgence.Panel` or its ``monthly`` table.
     series_a, series_b : str
-        Series ids, e.g. ``ucdp/syria/al_hasakah/events/actor=is`` and
+        Series ids, e.g. ``ucdp/syria/al_hasakah/events`` and
         ``ric/nes/hasakah/sleeper_cell_attacks``.
     months : {"both", "either"}
         ``both``: only the months where both series state a figure;
@@ -59,7 +59,7 @@ def compare_series(panel: Panel | pd.DataFrame, series_a: str, series_b: str, *,
     >>> import resurgence as rs
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")
-    ...     t = compare_series(rs.load_panel(), "ucdp/syria/hasakah/events/actor=is",
+    ...     t = compare_series(rs.load_panel(), "ucdp/syria/hasakah/events",
     ...                        "ric/nes/hasakah/sleeper_cell_attacks")
     >>> t["month"].dt.strftime("%Y-%m").tolist()
     ['2019-05', '2019-06', '2019-11']
