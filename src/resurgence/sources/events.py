@@ -313,9 +313,10 @@ def _parent(name: str) -> str:
 def area_rows(country: pd.Categorical | pd.Series, area: str, name: str) -> np.ndarray:
     """Mask of the rows in the area's country; an error naming the countries if there are none."""
     _, wanted = area_country(area)
-    country = pd.Series(country)
-    mask = (country.astype(object).str.casefold() == wanted.casefold()).fillna(False).to_numpy(
-        dtype=bool)
+    country = pd.Series(country).astype("category")
+    hit = np.asarray([str(c).casefold() == wanted.casefold() for c in country.cat.categories])
+    codes = country.cat.codes.to_numpy()
+    mask = (codes >= 0) & (hit[np.maximum(codes, 0)] if len(hit) else False)
     if not mask.any() and len(country):
         present = ", ".join(sorted(map(str, country.dropna().unique()))[:10])
         raise InputError(f"{name}: no events in {wanted} (area {area!r}); the file has events "
