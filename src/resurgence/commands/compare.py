@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "the comparison shows where they agree, it never merges them.",
     )
     p.add_argument("series_a", metavar="SERIES_A",
-                   help="series id, e.g. ucdp/syria/all/events/actor=is")
+                   help="series id, e.g. ucdp/syria/all/events")
     p.add_argument("series_b", metavar="SERIES_B",
                    help="series id, e.g. ric/nes/all/sleeper_cell_attacks")
     add_data_argument(p)
