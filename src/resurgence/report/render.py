@@ -71,7 +71,6 @@ def _write_if_changed(target: Path, data: bytes) -> None:
     if not (target.is_file() and target.stat().st_size == len(data)
             and target.read_bytes() == data):
         atomic_write_bytes(target, data)
-    os.chmod(target, 0o644)  # a report is for reading: not the temporary file's 0600
 
 
 def write_report(report: Report, out_dir: str | os.PathLike[str] = "reports", *,
