@@ -23,7 +23,7 @@ from ._version import __version__
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("validate", "series", "changepoints")
+COMMANDS: tuple[str, ...] = ("validate", "series", "changepoints", "alert")
 
 
 def build_parser() -> argparse.ArgumentParser:
