@@ -11,7 +11,9 @@ For the month judged, :math:`t`:
 * **Model.** Quasi-Poisson log-linear GLM with offset :math:`\log(\text{months})`:
   an intercept; a linear trend (in years, centred on :math:`t`) kept only if
   significant at ``p_trend``, the history spans at least 3 years, and the
-  trend's prediction for :math:`t` is not above the largest past monthly rate;
+  trend's prediction for :math:`t` is not above twice the largest past monthly
+  rate (``surveillance`` requires it below the largest past count, which drops
+  every steady rise once three months are left out);
   and a seasonal factor with ``n_periods`` levels: the ``2 half_window + 1``
   calendar months centred on :math:`t`'s (the reference level, so the intercept
   *is* the prediction for :math:`t`), the rest of the year split into
@@ -54,6 +56,10 @@ _MIN_POINTS_SEASON = 24
 _MIN_LEVEL_EXPOSURE = 3.0
 _MIN_LEVEL_COUNT = 5.0   # events in every seasonal level: a level of zeros has no estimate
 _MIN_COUNT_TREND = 10.0
+# surveillance drops a trend whose prediction exceeds every past count; with months
+# and a 3-month gap that drops every steady rise (and then under-predicts it), so
+# only an absurd extrapolation (twice the largest past monthly rate) drops it here
+_MAX_EXTRAPOLATION = 2.0
 
 
 @dataclass(frozen=True)
@@ -198,7 +204,7 @@ def _fit(X: np.ndarray, y: np.ndarray, off: np.ndarray, reweight: str | bool,
 
 
 def _effective_df(fit: GLMFit, y: np.ndarray, w: np.ndarray) -> int:
-    """Degrees of freedom of a chi-square matching the sampling variance of :math:`\hat\phi`.
+    r"""Degrees of freedom of a chi-square matching the sampling variance of :math:`\hat\phi`.
 
     :math:`\hat\phi` averages squared Pearson residuals :math:`q_i`. Under the fitted
     negative binomial (mean :math:`\mu_i`, variance :math:`\phi\mu_i`, so
@@ -279,7 +285,7 @@ def fit_baseline(history: History, *, years: int = 5, half_window: int = 1, n_pe
             fit = result[0]
             pval = fit.p_values(max(fit.dispersion, 1.0))[1]
             max_rate = float(np.max(y / np.maximum(e, 1.0)))
-            kept_trend = bool(pval < p_trend and np.exp(fit.coef[0]) <= max_rate)
+            kept_trend = bool(pval < p_trend and np.exp(fit.coef[0]) <= _MAX_EXTRAPOLATION * max_rate)
             if not kept_trend:
                 result = None
     if result is None:

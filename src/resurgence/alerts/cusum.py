@@ -46,6 +46,7 @@ __all__ = ["NBCusum", "llr_coefficients"]
 
 _MAX_GRID = 3000
 _REACH = 4.0
+_MAX_Y = 4000
 _PER_COUNT = 4  # grid cells per count: increments are rounded to a quarter count
 
 
@@ -115,22 +116,32 @@ class _Null:
         self.width = float(np.min(np.maximum(a, a * sd / 5.0))) / _PER_COUNT
         self.size = int(min(np.ceil(reach / self.width), _MAX_GRID)) + 2
 
+    def shift(self, j: int, y: np.ndarray) -> np.ndarray:
+        """Increment of step ``j`` for counts ``y``, in grid cells (rounded)."""
+        return np.clip(np.rint((self.a[j] * y + self.b[j]) / self.width).astype(int),
+                       -self.size, self.size)
+
     def run(self, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-        """Quantiles h_j of the steps before the last (alarms reset S to 0) and the
-        mixture's P(S >= state) at the last step."""
+        """Decision cells of the steps before the last (S at or above resets to 0) and
+        the mixture's P(S >= cell) at the last step."""
         steps = len(self.a)
         nodes = len(self.w)
         size = self.size
         dist = np.zeros((nodes, size))
         dist[:, 0] = 1.0
-        hs = np.zeros(max(steps - 1, 0))
+        cuts = np.zeros(max(steps - 1, 0), dtype=int)
         for j in range(steps):
-            y = np.arange(_ymax(self.m[:, j], self.phi[:, 0]) + 1.0)
+            # counts whose increment overshoots the grid all land on its top cell
+            # (and so does the far tail of very overdispersed counts, beyond _MAX_Y)
+            y_top = np.ceil((size * self.width - self.b[j]) / self.a[j])
+            n_y = min(_ymax(self.m[:, j], self.phi[:, 0]), max(y_top, 0.0), _MAX_Y)
+            y = np.arange(n_y + 1.0)
             pmf = np.exp(_logpmf(y[None, :], self.m[:, j:j + 1], self.phi))
-            shift = np.clip(np.rint((self.a[j] * y + self.b[j]) / self.width).astype(int),
-                            -size, size)
+            rest = np.clip(1.0 - pmf.sum(axis=1, keepdims=True), 0.0, None)
+            pmf = np.concatenate([pmf, rest], axis=1)
+            shift = np.r_[self.shift(j, y), size]
             lo = int(shift[0])                             # shifts increase with y
-            last = np.r_[np.flatnonzero(np.diff(shift)), len(y) - 1]
+            last = np.r_[np.flatnonzero(np.diff(shift)), len(shift) - 1]
             cum = np.cumsum(pmf, axis=1)[:, last]
             kern = np.zeros((nodes, int(shift[-1]) - lo + 1))
             kern[:, shift[last] - lo] = np.diff(cum, axis=1, prepend=0.0)
@@ -145,10 +156,10 @@ class _Null:
             mix = self.w @ new
             tail = np.cumsum(mix[::-1])[::-1]              # P(S >= state)
             if j == steps - 1:
-                return hs, tail
+                return cuts, tail
             over = np.flatnonzero(tail <= alpha)
             cut = int(over[0]) if len(over) else size
-            hs[j] = cut * self.width
+            cuts[j] = cut
             if cut < size:
                 new[:, 0] += new[:, cut:].sum(axis=1)      # reset after an alarm
                 new[:, cut:] = 0.0
@@ -214,21 +225,27 @@ class NBCusum(Detector):
         phi = base.phi_used
         se = 0.0 if base.zero else min(base.se0, 3.0)
         null = _Null(m, phi, base.df, se, self.k)
-        hs, tail = null.run(self.alpha)
-        a, b = null.a, null.b
-        s, resets = 0.0, 0
+        cuts, tail = null.run(self.alpha)
+        # the statistic is computed on the same grid as its null distribution, so the
+        # p-value is exact for it (increments rounded to a quarter count or finer)
+        cell, resets = 0, 0
         for j in range(len(y) - 1):
-            s = max(0.0, s + float(a[j] * y[j] + b[j]))
-            if s >= hs[j] > 0:
-                s, resets = 0.0, resets + 1
-        before = s
-        s = max(0.0, s + float(a[-1] * y[-1] + b[-1]))
-        cell = int(np.rint(s / null.width))
-        p = 1.0 if s <= 0 else float(tail[cell]) if cell < len(tail) else 0.0
+            cell = max(0, cell + int(null.shift(j, np.array([y[j]]))[0]))
+            if cell >= cuts[j]:
+                cell, resets = 0, resets + 1
+        before = cell
+        cell = max(0, cell + int(null.shift(len(y) - 1, np.array([y[-1]]))[0]))
+        cell = min(cell, len(tail) - 1)
+        s = cell * null.width
+        p = 1.0 if cell <= 0 else float(tail[cell])
         # the decision interval of the month judged and the smallest count reaching it
         over = np.flatnonzero(tail <= self.alpha)
-        h = (over[0] - 0.5) * null.width if len(over) else np.inf
-        need = int(np.ceil((h - before - b[-1]) / a[-1] - 1e-9)) if np.isfinite(h) else -1
+        h = float(over[0]) * null.width if len(over) else np.inf
+        need = -1
+        if len(over):
+            grid = np.arange(_ymax(m[-1:], np.array([max(phi, 1.0)])) + 1.0)
+            reach = np.maximum(before + null.shift(len(y) - 1, grid), 0) >= over[0]
+            need = int(np.argmax(reach)) if reach.any() else -1
         flag = bool(s > 0 and p <= self.alpha)
         how = (f"{float(y.sum()):g} counted in the last {len(y)} count(s) vs "
                f"{float(m.sum()):.1f} expected (CUSUM {s:.2f}, p = {p:.2g}, k={self.k:g})")

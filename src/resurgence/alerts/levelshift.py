@@ -12,8 +12,11 @@ years, and a shift in its last two months inflates that estimate enough to hide
 the shift itself (the baseline assumes independent months too).
 
 The month is flagged when the last segment starts within the last ``recent``
-months (the month judged counts as one) and its rate ratio to the segment before
-has a one-sided ``1 - alpha`` lower confidence bound above 1: an exact
+months (the month judged counts as one), the month judged is above the level
+before, and the new segment's rate ratio to the segment before is significant
+at one-sided level ``alpha`` -- also without its highest month, so that one
+spike (the Farrington threshold's business) does not pass for a level shift and
+keep signalling in the months after it. The test is an exact
 conditional (Clopper-Pearson) bound with counts scaled by the baseline's
 dispersion (:func:`rate_ratio_test`), because the Wald interval on the log ratio
 is far too narrow for the few counts of a two-month segment (it tripled the
@@ -52,7 +55,7 @@ class LevelShift(Detector):
         The new segment must start within this many months, the month judged
         included (default 3).
     alpha : float
-        One-sided level of the lower confidence bound of the rate ratio.
+        One-sided level of the rate-ratio test.
     penalty : str or float
         Changepoint penalty (``"mbic"`` by default).
     baseline : Farrington
@@ -126,30 +129,47 @@ class LevelShift(Detector):
         y2, e2 = float(y[last:].sum()), float(expo[last:].sum())
         phi = base.phi_used
         ratio, lo, hi, _ = rate_ratio_test(y1, e1, y2, e2, phi=phi, alpha=self.alpha)
-        # the p-value averages over the dispersion's sampling error, as the predictive does
-        raw = base.phi if np.isfinite(base.phi) else 1.0
-        p = float(np.mean([rate_ratio_test(y1, e1, y2, e2, phi=max(raw * f, 1.0),
-                                           alpha=self.alpha)[3]
-                           for f in _phi_factors(int(max(base.df, 1)))]))
+        # a level shift is more than one high count: the segment without its highest
+        # rate must still be significant (a lone spike is the Farrington threshold's job)
+        rates = y[last:] / expo[last:]
+        top = last + int(np.argmax(rates))
+        p = max(self._p(base, y1, e1, y2, e2),
+                self._p(base, y1, e1, y2 - float(y[top]), e2 - float(expo[top])))
+        now_up = float(y[-1]) > float(expo[-1]) * y1 / e1  # this month is above the old level
         before = y1 / e1
         expected = before  # rate of the previous segment for the month judged (pattern = 1 at t)
         spread = ratio / lo if lo > 0 else float("inf")
         threshold = expected * spread
         score = float(np.log(ratio) / np.log(spread)) if ratio > 0 and spread > 1 else 0.0
         label = _ym(start[last])
-        flag = bool(p <= self.alpha)
+        flag = bool(p <= self.alpha and now_up)
         what = (f"segment from {label} ({y2:g} in {e2:.1f} months): rate ratio {ratio:.2f} "
                 f"[{lo:.2f}, {hi:.2f}] vs the level before ({before:.1f}/month), p = {p:.2g}")
-        reason = f"level shift up: {what}" if flag else f"recent change not significant: {what}"
+        if flag:
+            reason = f"level shift up: {what}"
+        elif p <= self.alpha:
+            reason = f"recent level shift, but this month is not above the old level: {what}"
+        else:
+            reason = f"recent change not significant: {what}"
         return Evaluation(self.name, history.month, history.observed, expected, threshold,
                           score, p, flag, reason, "ok",
                           {"segment_start": label, "ratio": ratio, "ratio_lo": lo,
                            "ratio_hi": hi, "n_changepoints": len(bounds) - 1})
 
 
+    @staticmethod
+    def _p(base: Baseline, y1: float, e1: float, y2: float, e2: float) -> float:
+        """One-sided p-value of ratio <= 1, averaged over the dispersion's sampling error."""
+        if e2 <= 0 or y2 <= 0:
+            return 1.0
+        raw = base.phi if np.isfinite(base.phi) else 1.0
+        return float(np.mean([rate_ratio_test(y1, e1, y2, e2, phi=max(raw * f, 1.0))[3]
+                              for f in _phi_factors(int(max(base.df, 1)))]))
+
+
 def rate_ratio_test(y1: float, e1: float, y2: float, e2: float, *, phi: float = 1.0,
                     alpha: float = 0.0025) -> tuple[float, float, float, float]:
-    """Rate ratio after/before, its ``1 - 2 alpha`` interval and the one-sided p-value.
+    r"""Rate ratio after/before, its ``1 - 2 alpha`` interval and the one-sided p-value.
 
     Conditional on the total, the later count is binomial with probability
     :math:`\pi = e_2\lambda_2/(e_1\lambda_1 + e_2\lambda_2)` (exact for Poisson
