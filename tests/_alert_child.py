@@ -1,0 +1,31 @@
+"""Run ``resurgence alert`` in a child process that can be made to stall inside its transaction.
+
+``ALERT_CHILD_MARK=<file>`` and ``ALERT_CHILD_SLEEP=<seconds>``: once the run is inside
+its database transaction (reading what was already raised), the child writes the mark
+file and sleeps -- so a test can kill it there, or start a second run meanwhile.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from resurgence import store
+from resurgence.cli import main
+
+_mark = os.environ.get("ALERT_CHILD_MARK")
+_sleep = float(os.environ.get("ALERT_CHILD_SLEEP", "0"))
+if _mark:
+    _raised = store.AlertStore.raised
+
+    def raised(self, month, config):  # noqa: ANN001, ANN202
+        out = _raised(self, month, config)
+        Path(_mark).write_text(str(os.getpid()))
+        time.sleep(_sleep)
+        return out
+
+    store.AlertStore.raised = raised
+
+sys.exit(main(sys.argv[1:]))
