@@ -234,7 +234,8 @@ def test_severity_rule(flags, p, severity):
     v = combine(evs)
     assert v.severity == severity
     assert v.flag == any(flags)
-    assert v.detectors == tuple(n for n, f in zip(("farrington", "cusum", "levelshift"), flags) if f)
+    names = ("farrington", "cusum", "levelshift")
+    assert v.detectors == tuple(n for n, f in zip(names, flags) if f)
     assert len(v.reasons) == max(sum(flags), 1)
 
 

@@ -27,7 +27,8 @@ def data(tmp_path_factory) -> Path:
 
 
 def _start(args: list[str], *, mark: Path | None = None, sleep: float = 0.0) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
+    path = os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": path}
     if mark is not None:
         env.update(ALERT_CHILD_MARK=str(mark), ALERT_CHILD_SLEEP=str(sleep))
     return subprocess.Popen([sys.executable, str(CHILD), "alert", *args], env=env,

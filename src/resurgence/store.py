@@ -95,7 +95,9 @@ def _now() -> str:
 
 
 def default_state_path() -> Path:
-    """``$XDG_DATA_HOME/resurgence/alerts.sqlite``, else ``~/.local/share/resurgence/alerts.sqlite``.
+    """The default history: ``$XDG_DATA_HOME/resurgence/alerts.sqlite``.
+
+    Without ``XDG_DATA_HOME``: ``~/.local/share/resurgence/alerts.sqlite``.
 
     Examples
     --------
@@ -111,8 +113,8 @@ def config_key(config: str) -> str:
 
     Examples
     --------
-    >>> config_key("farrington(alpha=0.005)")
-    'f5c8...'
+    >>> len(config_key("farrington(alpha=0.005)"))
+    12
     """
     return hashlib.sha256(config.encode("utf-8")).hexdigest()[:12]
 
@@ -170,7 +172,8 @@ class AlertStore:
                         self.conn.execute(statement)
                 row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
                 if row is None:
-                    self.conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                    self.conn.execute("INSERT INTO meta VALUES ('schema', ?)",
+                                      (str(SCHEMA_VERSION),))
                 elif int(row[0]) != SCHEMA_VERSION:
                     raise StateError(f"{self.path}: alert history schema {row[0]}, this version of "
                                      f"resurgence reads {SCHEMA_VERSION}")
@@ -297,8 +300,9 @@ class AlertStore:
                 out.append(row)
                 conn.execute(
                     "INSERT INTO verdicts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                    "ON CONFLICT (series_id, month, config) DO UPDATE SET observed=excluded.observed,"
-                    " expected=excluded.expected, threshold=excluded.threshold, score=excluded.score,"
+                    "ON CONFLICT (series_id, month, config) DO UPDATE SET"
+                    " observed=excluded.observed, expected=excluded.expected,"
+                    " threshold=excluded.threshold, score=excluded.score,"
                     " p_value=excluded.p_value, flag=excluded.flag, severity=excluded.severity,"
                     " detectors=excluded.detectors, reasons=excluded.reasons,"
                     " status=excluded.status, run_id=excluded.run_id",
@@ -307,8 +311,8 @@ class AlertStore:
                      v["severity"], _text(v["detectors"]), _text(v["reasons"]), state, run_id))
                 if state == "new":
                     conn.execute(
-                        "INSERT INTO alerts (series_id, month, config, severity, detectors, payload,"
-                        " run_id, raised_at) VALUES (?,?,?,?,?,?,?,?)",
+                        "INSERT INTO alerts (series_id, month, config, severity, detectors,"
+                        " payload, run_id, raised_at) VALUES (?,?,?,?,?,?,?,?)",
                         (v["series_id"], v["month"], config, v["severity"], _text(v["detectors"]),
                          json.dumps(row, default=str), run_id, _now()))
             fresh = [r for r in out if r["status"] == "new"]

@@ -38,7 +38,8 @@ def month_clock(ts: Any) -> np.ndarray:
 
     Examples
     --------
-    >>> month_clock(pd.to_datetime(["2024-01-01", "2024-01-16 12:00"])).round(3).tolist()
+    >>> ts = [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-16 12:00")]
+    >>> month_clock(ts).round(3).tolist()
     [24288.0, 24288.5]
     """
     t = pd.DatetimeIndex(pd.to_datetime(ts))
@@ -93,7 +94,8 @@ class History:
 
         Examples
         --------
-        >>> y = pd.Series([3.0, np.nan, 5.0, 9.0], index=pd.date_range("2024-01", periods=4, freq="MS"))
+        >>> y = pd.Series([3.0, np.nan, 5.0, 9.0],
+        ...               index=pd.date_range("2024-01", periods=4, freq="MS"))
         >>> h = History.from_series(y, "2024-04")
         >>> h.observed, h.value.tolist(), h.exposure.tolist()
         (9.0, [3.0, 5.0], [1.0, 1.0])
@@ -205,4 +207,5 @@ class Detector(ABC):
         return f"{self.name}({', '.join(parts)})"
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.get_params().items())})"
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"

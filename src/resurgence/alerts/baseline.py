@@ -236,7 +236,8 @@ def fit_baseline(history: History, *, years: int = 5, half_window: int = 1, n_pe
     Examples
     --------
     >>> import pandas as pd
-    >>> y = pd.Series(np.tile([4.0, 6.0, 5.0], 16), index=pd.date_range("2020-01", periods=48, freq="MS"))
+    >>> y = pd.Series(np.tile([4.0, 6.0, 5.0], 16),
+    ...               index=pd.date_range("2020-01", periods=48, freq="MS"))
     >>> b = fit_baseline(History.from_series(y, "2023-12"))
     >>> round(b.expected, 2), b.trend, b.n_obs
     (5.0, False, 44)
@@ -285,7 +286,8 @@ def fit_baseline(history: History, *, years: int = 5, half_window: int = 1, n_pe
             fit = result[0]
             pval = fit.p_values(max(fit.dispersion, 1.0))[1]
             max_rate = float(np.max(y / np.maximum(e, 1.0)))
-            kept_trend = bool(pval < p_trend and np.exp(fit.coef[0]) <= _MAX_EXTRAPOLATION * max_rate)
+            kept_trend = bool(pval < p_trend
+                              and np.exp(fit.coef[0]) <= _MAX_EXTRAPOLATION * max_rate)
             if not kept_trend:
                 result = None
     if result is None:

@@ -65,7 +65,7 @@ def judge(history: History, detectors: Sequence[Detector] | None = None) -> Verd
     ...               index=pd.date_range("2022-09", periods=17, freq="MS"))
     >>> v = judge(History.from_series(y, "2024-01"))
     >>> v.flag, v.detectors
-    (True, ('farrington',))
+    (True, ('farrington', 'cusum'))
     """
     dets = list(detectors) if detectors is not None else default_detectors()
     base = None
@@ -138,7 +138,7 @@ def monitor(y: Any, *, start: Any = None, end: Any = None,
     >>> out.loc[out["flag"], ["observed", "expected", "severity", "detectors"]]
                 observed  expected  severity detectors
     month
-    2023-11-01      25.0  6.0...     high  farrington+cusum
+    2023-11-01      25.0  5.5...  critical  farrington+cusum
     """
     series, frame, name = _as_input(y)
     dets = list(detectors) if detectors is not None else default_detectors()
@@ -200,7 +200,7 @@ def evaluate_month(panel: Any, month: Any, *, detectors: Sequence[Detector] | No
     >>> from resurgence import load_panel
     >>> out = evaluate_month(load_panel(), "2024-08")
     >>> row = out.set_index("series_id").loc["sohr/regime_desert/all/attacks"]
-    >>> row["observed"], bool(row["flag"])
+    >>> float(row["observed"]), bool(row["flag"])
     (9.0, False)
     """
     intervals = panel.intervals if hasattr(panel, "intervals") else panel

@@ -49,7 +49,7 @@ class Predictive:
     Examples
     --------
     >>> p = Predictive(np.array([10.0]), np.array([1.0]), np.array([1.0]))
-    >>> p.threshold(0.01), round(p.sf(18), 4)     # Poisson(10)
+    >>> p.threshold(0.01), round(p.sf(19), 4)     # Poisson(10): P(Y >= 19)
     (18, 0.0072)
     """
 
