@@ -97,3 +97,18 @@ def test_pelt_is_exact_where_immediate_pruning_is_not():
             seg = pelt(c, pen, min_size=size)
             assert seg.cost + pen * len(seg.indices) == pytest.approx(
                 brute_optimum(c, pen, size), abs=1e-9)
+
+
+def test_a_cost_must_implement_error_or_errors():
+    from resurgence.changepoints import Cost
+
+    with pytest.raises(TypeError, match="must implement error"):
+        class Empty(Cost):  # noqa: F841
+            model = "empty"
+
+    class OnlyErrors(Cost):
+        def errors(self, starts, ends):
+            return np.asarray(ends, dtype=float) - np.asarray(starts, dtype=float)
+
+    c = OnlyErrors().fit(np.arange(5.0))
+    assert c.error(1, 4) == 3.0  # the scalar form comes from the vectorised one

@@ -1,15 +1,14 @@
 """Every command and code block in README.md and docs/*.md runs as shown.
 
 Python blocks run in order, one namespace per page, from the repository root.
-Shell blocks: each line starting with ``resurgence`` runs (as ``python -m
-resurgence``) and must exit 0, or the code written after ``# exits`` on that
+Shell blocks: each line starting with ``resurgence`` runs (through the same
+``main`` that ``python -m resurgence`` calls) and must exit 0, or the code written after ``# exits`` on that
 line. Put ``<!-- no-test -->`` on the line before a block that cannot run here
 (installation steps, cron lines).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
@@ -17,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from resurgence.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -56,9 +57,19 @@ CASES = [(p, c, e) for p in PAGES for c, e in _commands(p)]
 
 @pytest.mark.parametrize("page,command,expect", CASES,
                          ids=[f"{p.name}:{c[:60]}" for p, c, _ in CASES])
-def test_shell_commands_run(page, command, expect, tmp_path):
-    argv = [sys.executable, "-m", "resurgence", *shlex.split(command)[1:]]
-    env = {**os.environ, "CI": "true"}
-    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
-    assert result.returncode == expect, f"{command}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
-    assert "Traceback" not in result.stderr
+def test_shell_commands_run(page, command, expect, monkeypatch, capsys):
+    """Runs through ``resurgence.cli.main`` in-process (what ``python -m resurgence``
+    calls), which spares a Python start-up per command;
+    ``test_the_module_entry_point_runs`` checks the real entry point once."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("CI", "true")
+    code = main(shlex.split(command)[1:])
+    out = capsys.readouterr()
+    assert code == expect, f"{command}\n{out.out[-2000:]}\n{out.err[-2000:]}"
+    assert "Traceback" not in out.err
+
+
+def test_the_module_entry_point_runs():
+    result = subprocess.run([sys.executable, "-m", "resurgence", "--version"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.startswith("resurgence ")

@@ -51,3 +51,4 @@ def test_as_monthly_series_rejects_duplicates_and_text():
         as_monthly_series(pd.Series([1, 2], index=["2024-01", "2024-01-15"]))
     with pytest.raises(SeriesError, match="numeric"):
         as_monthly_series(pd.Series(["a", "b"], index=["2024-01", "2024-02"]))
+

@@ -43,6 +43,18 @@ from .errors import (
     SeriesError,
     UnknownRegionError,
 )
+from .forecast import (
+    AutoForecaster,
+    CountDistribution,
+    Forecaster,
+    GLMForecaster,
+    NaiveForecaster,
+    SarimaxForecaster,
+    SeasonalNaiveForecaster,
+    backtest,
+    crps,
+    score_backtest,
+)
 from .intervals import interval_counts, series_id
 from .months import as_monthly_series, format_month, month_range, parse_month
 from .panel import (
@@ -54,7 +66,10 @@ from .panel import (
     select_series,
     series_table,
 )
+from .ramadan import ramadan_share
 from .reference import canonical_region, load_reference, region_code
+from .seasonal import SeasonalGLMResult, seasonal_glm
+from .stl import STLResult, stl_decompose
 from .validation import consistency_report, load_observations, validate_observations
 
 __all__ = [
@@ -77,6 +92,23 @@ __all__ = [
     "bocpd",
     "crops",
     "detect_changepoints",
+    # seasonal models
+    "ramadan_share",
+    "SeasonalGLMResult",
+    "seasonal_glm",
+    "STLResult",
+    "stl_decompose",
+    # forecasting and backtests
+    "AutoForecaster",
+    "CountDistribution",
+    "Forecaster",
+    "GLMForecaster",
+    "NaiveForecaster",
+    "SarimaxForecaster",
+    "SeasonalNaiveForecaster",
+    "backtest",
+    "crps",
+    "score_backtest",
     # errors and warnings
     "DataValidationError",
     "DataWarning",

@@ -23,7 +23,8 @@ from ._version import __version__
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("validate", "series", "changepoints", "alert")
+COMMANDS: tuple[str, ...] = ("report", "validate", "series", "changepoints", "forecast",
+                             "backtest", "alert")
 
 
 def build_parser() -> argparse.ArgumentParser:

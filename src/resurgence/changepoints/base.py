@@ -130,10 +130,18 @@ class Cost:
         self._ncum = cumsum0(self.observed_.astype(float))
         return self
 
-    # -- contract ---------------------------------------------------------------
+    # -- contract: a subclass overrides error, errors, or both -----------------------
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.error is Cost.error and cls.errors is Cost.errors:
+            raise TypeError(f"{cls.__name__} must implement error(start, end) or errors(starts, ends)")
+
     def error(self, start: int, end: int) -> float:
-        """Cost of the segment ``[start, end)`` (positions in the fitted signal)."""
-        raise NotImplementedError(f"{type(self).__name__} must implement error(start, end)")
+        """Cost of the segment ``[start, end)`` (positions in the fitted signal).
+
+        The default evaluates the vectorised :meth:`errors` at one segment.
+        """
+        return float(self.errors(start, end))
 
     def errors(self, starts: Any, ends: Any) -> np.ndarray:
         """Vectorised :meth:`error`: ``starts`` and ``ends`` broadcast together.

@@ -7,6 +7,21 @@ import numpy as np
 from ...errors import SeriesError
 
 
+class CountSums:
+    """Cumulative count and exposure sums shared by the count costs (a mixin)."""
+
+    _y: np.ndarray
+    _e: np.ndarray
+
+    def rate(self, start: int, end: int) -> float:
+        """MLE rate per unit exposure of ``[start, end)``."""
+        return float((self._y[end] - self._y[start]) / (self._e[end] - self._e[start]))
+
+    def sums(self, start: int, end: int) -> tuple[float, float]:
+        """Total count and total exposure of ``[start, end)``."""
+        return (float(self._y[end] - self._y[start]), float(self._e[end] - self._e[start]))
+
+
 def check_counts(y: np.ndarray, e: np.ndarray, model: str) -> None:
     """Raise :class:`SeriesError` for negative counts or unusable exposure."""
     obs = ~np.isnan(y)

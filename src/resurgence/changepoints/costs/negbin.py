@@ -40,12 +40,12 @@ from scipy.special import gammaln, xlogy
 
 from ..base import Cost, cumsum0
 from ..robust import lag1_autocorrelation, nb_dispersion
-from ._counts import check_counts
+from ._counts import CountSums, check_counts
 
 __all__ = ["NegativeBinomialCost"]
 
 
-class NegativeBinomialCost(Cost):
+class NegativeBinomialCost(CountSums, Cost):
     """Negative-binomial change in rate (overdispersed counts), with exposure.
 
     Parameters
@@ -132,14 +132,3 @@ class NegativeBinomialCost(Cost):
                 ll = np.where(E > 0, xlogy(tE, tE / tot) + xlogy(Y, Y / tot), 0.0)
                 out = -2.0 * ll + K
         return out if self._scale == 1.0 else out * self._scale
-
-    def error(self, start: int, end: int) -> float:
-        return float(self.errors(start, end))
-
-    def rate(self, start: int, end: int) -> float:
-        """MLE rate per unit exposure of ``[start, end)``."""
-        return float((self._y[end] - self._y[start]) / (self._e[end] - self._e[start]))
-
-    def sums(self, start: int, end: int) -> tuple[float, float]:
-        """Total count and total exposure of ``[start, end)``."""
-        return (float(self._y[end] - self._y[start]), float(self._e[end] - self._e[start]))

@@ -31,12 +31,13 @@ from typing import Any
 import numpy as np
 
 from ..base import Cost, cumsum0
+from ._gaussian import GaussianSums
 from ..robust import lag1_autocorrelation, robust_scale, winsorize_local
 
 __all__ = ["NormalMeanCost"]
 
 
-class NormalMeanCost(Cost):
+class NormalMeanCost(GaussianSums, Cost):
     """Gaussian change in mean (known, robustly estimated variance).
 
     Parameters
@@ -114,13 +115,7 @@ class NormalMeanCost(Cost):
         ss = np.maximum(ss, 0.0)
         return ss if self._inv_var == 1.0 else ss * self._inv_var
 
-    def error(self, start: int, end: int) -> float:
-        return float(self.errors(start, end))
 
-    def mean(self, start: int, end: int) -> float:
-        """Mean of the observed points of ``[start, end)``."""
-        n = self._ncum[end] - self._ncum[start]
-        return float((self._s1[end] - self._s1[start]) / n + self._center)
 
     def sum_squares(self, start: int, end: int) -> float:
         """Sum of squared deviations from the segment mean (unscaled)."""

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..base import Cost, cumsum0
+from ._gaussian import GaussianSums
 from ..robust import robust_scale
 
 __all__ = ["NormalMeanVarCost"]
@@ -28,7 +29,7 @@ __all__ = ["NormalMeanVarCost"]
 _LOG_2PI = float(np.log(2 * np.pi))
 
 
-class NormalMeanVarCost(Cost):
+class NormalMeanVarCost(GaussianSums, Cost):
     """Gaussian change in mean and variance.
 
     Parameters
@@ -77,13 +78,7 @@ class NormalMeanVarCost(Cost):
             var = np.maximum(np.where(n > 0, ss / n, 1.0), self.floor_)
             return np.where(n > 0, n * (np.log(var) + _LOG_2PI) + ss / var, 0.0)
 
-    def error(self, start: int, end: int) -> float:
-        return float(self.errors(start, end))
 
-    def mean(self, start: int, end: int) -> float:
-        """Mean of the observed points of ``[start, end)``."""
-        n = self._ncum[end] - self._ncum[start]
-        return float((self._s1[end] - self._s1[start]) / n + self._center)
 
     def sum_squares(self, start: int, end: int) -> float:
         """Sum of squared deviations from the segment mean."""

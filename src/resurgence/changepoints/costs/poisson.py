@@ -21,12 +21,12 @@ import numpy as np
 from scipy.special import gammaln, xlogy
 
 from ..base import Cost, cumsum0
-from ._counts import check_counts
+from ._counts import CountSums, check_counts
 
 __all__ = ["PoissonCost"]
 
 
-class PoissonCost(Cost):
+class PoissonCost(CountSums, Cost):
     """Poisson change in rate, with exposure.
 
     Examples
@@ -63,14 +63,3 @@ class PoissonCost(Cost):
         with np.errstate(divide="ignore", invalid="ignore"):
             ll = np.where(E > 0, Y - xlogy(Y, Y / E), 0.0)
         return 2.0 * ll + (self._k[e] - self._k[s])
-
-    def error(self, start: int, end: int) -> float:
-        return float(self.errors(start, end))
-
-    def rate(self, start: int, end: int) -> float:
-        """MLE rate per unit exposure of ``[start, end)``."""
-        return float((self._y[end] - self._y[start]) / (self._e[end] - self._e[start]))
-
-    def sums(self, start: int, end: int) -> tuple[float, float]:
-        """Total count and total exposure of ``[start, end)``."""
-        return (float(self._y[end] - self._y[start]), float(self._e[end] - self._e[start]))

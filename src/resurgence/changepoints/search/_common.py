@@ -40,6 +40,17 @@ def prepare(cost: Cost, min_size: int) -> tuple[np.ndarray, int, int]:
     return grid, m, size
 
 
+def backtrack(last: np.ndarray, m: int) -> list[int]:
+    """Follow the optimal-partitioning back-pointers from the end to the start."""
+    cuts = []
+    j = m
+    while j > 0:
+        j = int(last[j])
+        if j > 0:
+            cuts.append(j)
+    return cuts
+
+
 def finish(cost: Cost, grid: np.ndarray, cuts: list[int], m: int,
            shape: Callable[[np.ndarray], np.ndarray] | None) -> Segmentation:
     """Turn compressed cut points into positions and total the segment costs."""

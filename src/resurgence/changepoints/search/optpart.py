@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..base import Cost
-from ._common import Segmentation, finish, prepare
+from ._common import Segmentation, backtrack, finish, prepare
 
 __all__ = ["optpart"]
 
@@ -41,10 +41,4 @@ def optpart(cost: Cost, pen: float, *, min_size: int = 1,
         k = int(np.argmin(tot))
         F[j] = tot[k]
         last[j] = c[k]
-    cuts = []
-    j = m
-    while j > 0:
-        j = int(last[j])
-        if j > 0:
-            cuts.append(j)
-    return finish(cost, grid, cuts, m, shape)
+    return finish(cost, grid, backtrack(last, m), m, shape)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..base import Cost
-from ._common import Segmentation, finish, prepare
+from ._common import Segmentation, backtrack, finish, prepare
 
 __all__ = ["pelt"]
 
@@ -93,10 +93,4 @@ def pelt(cost: Cost, pen: float, *, min_size: int = 1,
             # yet an admissible start, so t stays (exact with min_size > 1).
             d = dead[:ncand]
             d[drop] = np.minimum(d[drop], j + size - 1)
-    cuts = []
-    j = m
-    while j > 0:
-        j = int(last[j])
-        if j > 0:
-            cuts.append(j)
-    return finish(cost, grid, cuts, m, shape)
+    return finish(cost, grid, backtrack(last, m), m, shape)

@@ -1,0 +1,169 @@
+"""Every forecaster follows the protocol: integer count intervals, NaN skipped, fallbacks warn."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resurgence import (
+    AutoForecaster,
+    GLMForecaster,
+    ModelError,
+    ModelWarning,
+    NaiveForecaster,
+    SarimaxForecaster,
+    SeasonalNaiveForecaster,
+    SeriesError,
+)
+from _simulate import seasonal_nb
+
+SMALL_AUTO = AutoForecaster(n_windows=2, step=6, horizon=3)
+MODELS = [NaiveForecaster(), SeasonalNaiveForecaster(), GLMForecaster(),
+          GLMForecaster(trend=False, window=36, ramadan=True), SarimaxForecaster(), SMALL_AUTO]
+IDS = ["naive", "snaive", "glm", "glm_local", "sarimax", "auto"]
+
+
+@pytest.fixture(scope="module")
+def series() -> pd.Series:
+    return seasonal_nb(11, years=6, mean=12, alpha=0.3)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=IDS)
+def test_protocol(model, series):
+    fc = model.clone().fit(series).predict(4, level=(95, 80, 50))
+    assert fc.columns.tolist() == ["month", "mean", "lo-95", "hi-95", "lo-80", "hi-80",
+                                   "lo-50", "hi-50"]
+    assert fc["month"].tolist() == list(pd.date_range("2019-01-01", periods=4, freq="MS"))
+    bounds = fc.drop(columns=["month", "mean"])
+    assert (bounds >= 0).all().all()
+    assert all(np.issubdtype(t, np.integer) for t in bounds.dtypes)
+    assert (fc["lo-95"] <= fc["lo-80"]).all() and (fc["lo-80"] <= fc["lo-50"]).all()
+    assert (fc["hi-50"] <= fc["hi-80"]).all() and (fc["hi-80"] <= fc["hi-95"]).all()
+    assert (fc["mean"] >= 0).all() and (fc["lo-95"] <= fc["mean"]).all()
+    assert (fc["mean"] <= fc["hi-95"]).all()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=IDS)
+def test_distribution_is_consistent_with_table(model, series):
+    m = model.clone().fit(series)
+    dist = m.predict_distribution(3)
+    table = m.predict(3, level=[80])
+    lo, hi = dist.interval(80)
+    assert (table["lo-80"].to_numpy() == lo).all() and (table["hi-80"].to_numpy() == hi).all()
+    assert np.all(np.diff(dist.cdf, axis=1) >= -1e-12) and np.allclose(dist.cdf[:, -1], 1)
+    # Integer bounds of a discrete distribution cover at least the nominal probability.
+    F = lambda k: np.where(k >= 0, dist.cdf[np.arange(3), np.clip(k, 0, None)], 0.0)  # noqa: E731
+    assert np.all(F(hi) - F(lo - 1) >= 0.8 - 1e-9)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=IDS)
+def test_nan_months_are_skipped_never_zero(model, series):
+    gappy = series.copy()
+    gappy.iloc[[5, 6, 30, -3]] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModelWarning)
+        m = model.clone().fit(gappy)
+    assert len(m.frame_) == len(series) - 4
+    assert m.cutoff_ == pd.Timestamp("2019-01-01")
+    fc = m.predict(2)
+    assert fc["mean"].notna().all()
+
+
+def test_trailing_nan_moves_the_horizon_not_the_data(series):
+    gappy = series.copy()
+    gappy.iloc[-2:] = np.nan
+    m = NaiveForecaster().fit(gappy)
+    fc = m.predict(1)
+    assert fc["month"].iloc[0] == pd.Timestamp("2019-01-01")
+    assert fc["mean"].iloc[0] == series.iloc[-3]
+    # Three months after the last observation: wider than a one-step naive interval.
+    one_step = NaiveForecaster().fit(series.iloc[:-2]).predict(1)
+    assert fc["hi-80"].iloc[0] - fc["lo-80"].iloc[0] > one_step["hi-80"].iloc[0] - one_step["lo-80"].iloc[0]
+
+
+def test_naive_and_seasonal_naive_points(series):
+    assert NaiveForecaster().fit(series).predict(3)["mean"].tolist() == [series.iloc[-1]] * 3
+    snaive = SeasonalNaiveForecaster().fit(series).predict(14)["mean"].to_numpy()
+    np.testing.assert_array_equal(snaive[:12], series.iloc[-12:].to_numpy())
+    np.testing.assert_array_equal(snaive[12:], series.iloc[-12:-10].to_numpy())
+
+
+def test_glm_uses_interval_counts():
+    y = seasonal_nb(12, years=8, mean=20, alpha=0.1, amplitude=0.0)
+    # Early years only as quarterly totals, the last two years monthly.
+    q = y.iloc[:72]
+    starts = q.index[::3]
+    frame = pd.DataFrame({"start": starts, "end": starts + pd.offsets.MonthBegin(3),
+                          "value": q.groupby(np.arange(72) // 3).sum().to_numpy()})
+    tail = pd.DataFrame({"start": y.index[72:], "end": y.index[72:] + pd.offsets.MonthBegin(1),
+                         "value": y.iloc[72:].to_numpy()})
+    mixed = pd.concat([frame, tail], ignore_index=True)
+    m = GLMForecaster(trend=False, fourier=0).fit(mixed)
+    assert m.result_.n_obs == 24 + 24
+    assert m.predict(1)["mean"].iloc[0] == pytest.approx(y.mean(), rel=0.02)
+    # The naive method has only the monthly tail to work with.
+    assert NaiveForecaster().fit(mixed).predict(1)["mean"].iloc[0] == y.iloc[-1]
+
+
+def test_naive_needs_a_monthly_observation():
+    frame = pd.DataFrame({"start": ["2020-01-01"], "end": ["2020-07-01"], "value": [60]})
+    with pytest.raises(SeriesError, match="one-month"):
+        NaiveForecaster().fit(frame)
+
+
+@pytest.mark.parametrize("model", MODELS[1:], ids=IDS[1:])
+@pytest.mark.parametrize("n", [1, 2, 7, 11])
+def test_short_series_fall_back_with_warning(model, n, series):
+    with pytest.warns(ModelWarning):
+        fc = model.clone().fit(series.iloc[:n]).predict(3)
+    assert fc["mean"].notna().all() and (fc["hi-95"] >= fc["lo-95"]).all()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=IDS)
+@pytest.mark.parametrize("n", [13, 25])
+def test_barely_seasonal_series_never_crash(model, n, series):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModelWarning)
+        fc = model.clone().fit(series.iloc[:n]).predict(13)
+    assert fc["mean"].notna().all() and (fc["hi-95"] >= fc["lo-95"]).all()
+
+
+def test_all_zero_series_forecasts_zero():
+    y = pd.Series(0.0, index=pd.date_range("2020-01-01", periods=40, freq="MS"))
+    with pytest.warns(ModelWarning):
+        fc = GLMForecaster().fit(y).predict(2)
+    assert fc["mean"].tolist() == [0.0, 0.0] and fc["hi-95"].tolist() == [0, 0]
+
+
+def test_predict_before_fit_and_bad_horizon(series):
+    with pytest.raises(ModelError, match="not fitted"):
+        NaiveForecaster().predict(1)
+    m = NaiveForecaster().fit(series)
+    for h in [0, -1, 1.5]:
+        with pytest.raises(Exception, match="horizon"):
+            m.predict(h)
+
+
+def test_clone_and_params():
+    m = GLMForecaster(trend=False, window=24, seed=3)
+    c = m.clone()
+    assert c is not m and c.get_params() == m.get_params()
+    assert "window=24" in repr(m)
+
+
+def test_glm_draws_are_seeded(series):
+    a = GLMForecaster(seed=1).fit(series).predict_distribution(2).cdf
+    b = GLMForecaster(seed=1).fit(series).predict_distribution(2).cdf
+    np.testing.assert_array_equal(a, b)
+
+
+def test_auto_reports_its_choice(series):
+    auto = SMALL_AUTO.clone().fit(series)
+    assert set(auto.scores_.index) == {"glm", "glm_local", "sarimax", "seasonal_naive", "naive"}
+    assert auto.chosen_ == auto.scores_["crps"].idxmin()
+    pooled = AutoForecaster(n_windows=2, step=6, horizon=3, method="pool").fit(series)
+    assert pooled.weights_.sum() == pytest.approx(1.0) and len(pooled.weights_) == 5
+    assert pooled.predict(2)["mean"].notna().all()
