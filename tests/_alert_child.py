@@ -15,17 +15,23 @@ from pathlib import Path
 from resurgence import store
 from resurgence.cli import main
 
-_mark = os.environ.get("ALERT_CHILD_MARK")
-_sleep = float(os.environ.get("ALERT_CHILD_SLEEP", "0"))
-if _mark:
-    _raised = store.AlertStore.raised
 
-    def raised(self, month, config):  # noqa: ANN001, ANN202
-        out = _raised(self, month, config)
-        Path(_mark).write_text(str(os.getpid()))
-        time.sleep(_sleep)
-        return out
+def _child() -> int:
+    _mark = os.environ.get("ALERT_CHILD_MARK")
+    _sleep = float(os.environ.get("ALERT_CHILD_SLEEP", "0"))
+    if _mark:
+        _raised = store.AlertStore.raised
 
-    store.AlertStore.raised = raised
+        def raised(self, month, config):  # noqa: ANN001, ANN202
+            out = _raised(self, month, config)
+            Path(_mark).write_text(str(os.getpid()))
+            time.sleep(_sleep)
+            return out
 
-sys.exit(main(sys.argv[1:]))
+        store.AlertStore.raised = raised
+
+    return main(sys.argv[1:])
+
+
+if __name__ == "__main__":  # collected as a doctest module too: nothing runs on import
+    sys.exit(_child())
