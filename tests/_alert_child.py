@@ -2,7 +2,8 @@
 
 ``ALERT_CHILD_MARK=<file>`` and ``ALERT_CHILD_SLEEP=<seconds>``: once the run is inside
 its database transaction (reading what was already raised), the child writes the mark
-file and sleeps -- so a test can kill it there, or start a second run meanwhile.
+file and sleeps (until ``ALERT_CHILD_RELEASE=<file>`` exists, if given) -- so a test
+can kill it there, or run a second process meanwhile.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ def _child() -> int:
         def raised(self, month, config):  # noqa: ANN001, ANN202
             out = _raised(self, month, config)
             Path(_mark).write_text(str(os.getpid()))
-            time.sleep(_sleep)
+            release = os.environ.get("ALERT_CHILD_RELEASE")
+            deadline = time.monotonic() + _sleep
+            while time.monotonic() < deadline and not (release and Path(release).exists()):
+                time.sleep(0.02)
             return out
 
         store.AlertStore.raised = raised

@@ -159,8 +159,8 @@ def test_cusum_null_distribution_matches_monte_carlo(mean, phi):
         Y = rng.negative_binomial(r, r / (r + mean), (R, 4))
     cell = np.zeros(R, dtype=int)                   # the statistic on the null's grid
     for j in range(3):
-        cell = np.maximum(0, cell + null.shift(j, Y[:, j]))
-        cell[cell >= cuts[j]] = 0                    # reset after an alarm
+        step = null.shift(j, Y[:, j])
+        cell = np.where(step >= cuts[j], 0, np.maximum(0, cell + step))   # spikes reset
     cell = np.minimum(np.maximum(0, cell + null.shift(3, Y[:, 3])), len(tail) - 1)
     p = np.where(cell <= 0, 1.0, tail[cell])
     realised = float(np.mean(p <= alpha))

@@ -26,11 +26,14 @@ def data(tmp_path_factory) -> Path:
     return escalation_folder(tmp_path_factory.mktemp("obs"))
 
 
-def _start(args: list[str], *, mark: Path | None = None, sleep: float = 0.0) -> subprocess.Popen:
+def _start(args: list[str], *, mark: Path | None = None, sleep: float = 0.0,
+           release: Path | None = None) -> subprocess.Popen:
     path = os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])
     env = {**os.environ, "PYTHONPATH": path}
     if mark is not None:
         env.update(ALERT_CHILD_MARK=str(mark), ALERT_CHILD_SLEEP=str(sleep))
+    if release is not None:
+        env["ALERT_CHILD_RELEASE"] = str(release)
     return subprocess.Popen([sys.executable, str(CHILD), "alert", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -125,16 +128,19 @@ def _pending(state: Path) -> int:
 
 @pytest.mark.slow
 def test_two_concurrent_runs_one_waits_or_exits_4(data, tmp_path):
-    state, mark = tmp_path / "h.sqlite", tmp_path / "holding"
+    state, mark, release = tmp_path / "h.sqlite", tmp_path / "holding", tmp_path / "release"
     args = ["--month", "2024-01", "--data", str(data), "--state", str(state), "--format", "json"]
-    first = _start(args, mark=mark, sleep=4)
+    first = _start(args, mark=mark, sleep=300, release=release)   # holds the lock until told
     _wait_for(mark, first)
     impatient = _start([*args, "--lock-timeout", "0.5"])
     out, err = impatient.communicate(timeout=120)
     assert impatient.returncode == 4
     assert "another resurgence alert run holds the lock" in err and f"pid {first.pid}" in err
     assert out == "" and "Traceback" not in err
-    patient = _start([*args, "--lock-timeout", "120"])
+    patient = _start([*args, "--lock-timeout", "300"])
+    time.sleep(2.0)
+    assert patient.poll() is None                        # still waiting for the lock
+    release.touch()
     assert first.wait(timeout=120) == 3
     out, err = patient.communicate(timeout=300)
     assert patient.returncode == 0, err                 # waited, then found it already raised

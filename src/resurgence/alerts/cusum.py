@@ -23,10 +23,13 @@ error is shared by every month of the window (5 Gauss-Hermite nodes) and the
 dispersion varies with its :math:`\chi^2` sampling error (3 nodes). The decision
 interval :math:`h_j` of step ``j`` is the ``1 - alpha`` quantile of :math:`S_j`;
 the month judged is flagged when P(:math:`S \ge` observed) <= ``alpha``.
-**Reset after an alarm:** whenever :math:`S_j` crosses :math:`h_j` at an earlier
-count of the window, it restarts from 0 -- in the data and in the propagated
-distribution -- so one spike does not keep signalling, and a sustained rise
-signals again once it has re-accumulated.
+**Reset after an alarm:** a count of the window that on its own reaches
+:math:`h_j` (a spike, which the threshold detector reports in its month) restarts
+:math:`S` from 0 -- in the data and in the propagated distribution -- so one
+spike does not keep signalling in the months after it. Accumulated evidence is
+not reset: a sustained rise keeps signalling while it lasts. (Resetting
+whenever the *sum* crossed :math:`h_j` made each month's run discard the very
+rise the previous month's run, with its own baseline, had not yet called.)
 """
 
 from __future__ import annotations
@@ -122,9 +125,22 @@ class _Null:
         return np.clip(np.rint((self.a[j] * y + self.b[j]) / self.width).astype(int),
                        -self.size, self.size)
 
+    def _step(self, dist: np.ndarray, kern: np.ndarray, lo: int) -> np.ndarray:
+        """Convolve the state distribution with the increments (kernel starts at ``lo``)."""
+        size = self.size
+        conv = np.clip(fftconvolve(dist, kern, axes=1), 0.0, None)
+        # position p of conv is state p + lo; below 0 -> 0, above the grid -> top
+        new = np.zeros_like(dist)
+        zero = min(max(-lo + 1, 0), conv.shape[1])
+        new[:, 0] = conv[:, :zero].sum(axis=1)
+        body = conv[:, zero:zero + size - 1]
+        new[:, 1:1 + body.shape[1]] = body
+        new[:, -1] += conv[:, zero + size - 1:].sum(axis=1)
+        return new
+
     def run(self, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-        """Decision cells of the steps before the last (S at or above resets to 0) and
-        the mixture's P(S >= cell) at the last step."""
+        """Decision cells of the steps before the last (a count whose increment alone
+        reaches it resets S to 0) and the mixture's P(S >= cell) at the last step."""
         steps = len(self.a)
         nodes = len(self.w)
         size = self.size
@@ -146,14 +162,7 @@ class _Null:
             cum = np.cumsum(pmf, axis=1)[:, last]
             kern = np.zeros((nodes, int(shift[-1]) - lo + 1))
             kern[:, shift[last] - lo] = np.diff(cum, axis=1, prepend=0.0)
-            conv = np.clip(fftconvolve(dist, kern, axes=1), 0.0, None)
-            # position p of conv is state p + lo; below 0 -> 0, above the grid -> top
-            new = np.zeros_like(dist)
-            zero = min(max(-lo + 1, 0), conv.shape[1])
-            new[:, 0] = conv[:, :zero].sum(axis=1)
-            body = conv[:, zero:zero + size - 1]
-            new[:, 1:1 + body.shape[1]] = body
-            new[:, -1] += conv[:, zero + size - 1:].sum(axis=1)
+            new = self._step(dist, kern, lo)
             mix = self.w @ new
             tail = np.cumsum(mix[::-1])[::-1]              # P(S >= state)
             if j == steps - 1:
@@ -161,9 +170,13 @@ class _Null:
             over = np.flatnonzero(tail <= alpha)
             cut = int(over[0]) if len(over) else size
             cuts[j] = cut
-            if cut < size:
-                new[:, 0] += new[:, cut:].sum(axis=1)      # reset after an alarm
-                new[:, cut:] = 0.0
+            if cut - lo < kern.shape[1]:
+                # reset after an alarm: a count that alone reaches the decision interval
+                # (a spike) restarts S at 0; accumulated evidence is kept
+                spikes = kern[:, max(cut - lo, 0):].sum(axis=1)
+                kern[:, max(cut - lo, 0):] = 0.0
+                new = self._step(dist, kern, lo)
+                new[:, 0] += spikes
             dist = new
         raise AssertionError("unreachable")
 
@@ -231,9 +244,11 @@ class NBCusum(Detector):
         # p-value is exact for it (increments rounded to a quarter count or finer)
         cell, resets = 0, 0
         for j in range(len(y) - 1):
-            cell = max(0, cell + int(null.shift(j, np.array([y[j]]))[0]))
-            if cell >= cuts[j]:
+            step = int(null.shift(j, np.array([y[j]]))[0])
+            if step >= cuts[j]:                          # a spike: its alarm resets S
                 cell, resets = 0, resets + 1
+            else:
+                cell = max(0, cell + step)
         before = cell
         cell = max(0, cell + int(null.shift(len(y) - 1, np.array([y[-1]]))[0]))
         cell = min(cell, len(tail) - 1)
