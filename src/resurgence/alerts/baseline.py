@@ -284,7 +284,7 @@ def fit_baseline(history: History, *, years: int = 5, half_window: int = 1, n_pe
         result = attempt(True, use_season)
         if result is not None:
             fit = result[0]
-            pval = fit.p_values(max(fit.dispersion, 1.0))[1]
+            pval = fit.p_values()[1]
             max_rate = float(np.max(y / np.maximum(e, 1.0)))
             kept_trend = bool(pval < p_trend
                               and np.exp(fit.coef[0]) <= _MAX_EXTRAPOLATION * max_rate)
