@@ -112,7 +112,8 @@ class Farrington(Detector):
         elif y > upper:
             reason = f"{y:g} is above the threshold {upper:g} but below min_count={self.min_count}"
         else:
-            reason = f"{y:g} is within the threshold {upper:g} (expected {expected:.1f}; {what})"
+            reason = (f"{y:g} is within the threshold {upper:g} (expected {expected:.1f}, "
+                      f"p = {p:.2g}; {what})")
         return Evaluation(self.name, history.month, y, expected, upper, float(score), p, flag,
                           reason, "ok", {"phi": base.phi_used, "df": base.df,
                                          "trend": base.trend, "seasonal": base.seasonal,
