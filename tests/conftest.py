@@ -11,7 +11,10 @@ import pytest
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_SOURCES = ROOT.parent / "shared" / "sources"
+# ../shared/sources beside the checkout; a worktree in ../wt/NAME finds it one level up.
+SHARED_SOURCES = next((base / "shared" / "sources" for base in (ROOT.parent, ROOT.parent.parent)
+                       if (base / "shared" / "sources").is_dir()),
+                      ROOT.parent / "shared" / "sources")
 
 
 @pytest.fixture(scope="session")

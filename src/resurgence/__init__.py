@@ -69,6 +69,14 @@ from .panel import (
 from .ramadan import ramadan_share
 from .reference import canonical_region, load_reference, region_code
 from .seasonal import SeasonalGLMResult, seasonal_glm
+from .sources import (
+    aggregate_events,
+    compare_series,
+    comparison_summary,
+    read_acled,
+    read_gtd,
+    read_ucdp,
+)
 from .stl import STLResult, stl_decompose
 from .validation import consistency_report, load_observations, validate_observations
 
@@ -141,4 +149,11 @@ __all__ = [
     "select_series",
     "Panel",
     "load_panel",
+    # event data: UCDP, ACLED, GTD
+    "read_ucdp",
+    "read_acled",
+    "read_gtd",
+    "aggregate_events",
+    "compare_series",
+    "comparison_summary",
 ]

@@ -22,9 +22,12 @@ from ._version import __version__
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
+#: Modules whose name differs from their subcommand (``import`` is a keyword).
+_MODULES = {"import": "importer"}
+
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("report", "validate", "series", "changepoints", "forecast",
-                             "backtest", "alert")
+COMMANDS: tuple[str, ...] = ("report", "validate", "series", "import", "compare",
+                             "changepoints", "forecast", "backtest", "alert")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"resurgence {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"resurgence.commands.{name}")
+        module = importlib.import_module(f"resurgence.commands.{_MODULES.get(name, name)}")
         module.register(sub)
     return parser
 

@@ -1,0 +1,90 @@
+"""GTD: zeros for unknown day and month, perpetrators in nkill, encodings, bad cells named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import resurgence as rs
+from resurgence.cli import main
+from resurgence.errors import DataValidationError
+from resurgence.sources.events import EventSchema
+
+GTD = Path(__file__).parent / "fixtures" / "gtd_syria_latin1.csv"
+
+
+@pytest.fixture(scope="module")
+def events():
+    return rs.read_gtd(GTD)
+
+
+def test_zeros_mean_unknown_day_or_month(events):
+    ev = events.set_index("event_id")
+    EventSchema.validate(events)
+    assert "201603200007" not in ev.index            # Iraq
+    day0 = ev.loc["201601000002"]
+    assert (str(day0.date_start.date()), str(day0.date_end.date()), day0.date_precision) == (
+        "2016-01-01", "2016-01-31", "month")
+    month0 = ev.loc["201600000003"]
+    assert (str(month0.date_start.date()), str(month0.date_end.date()), month0.date_precision) == (
+        "2016-01-01", "2016-12-31", "year")
+    extended = ev.loc["201602100004"]
+    assert str(extended.date_end.date()) == "2016-03-02"     # resolution, month-first
+
+
+def test_unknown_counts_and_places(events):
+    ev = events.set_index("event_id")
+    assert pd.isna(ev.loc["201601000002", "fatalities"])     # empty
+    assert pd.isna(ev.loc["201603010006", "fatalities"])     # -99
+    assert ev.loc["201602150005", ["region", "location_precision"]].tolist() == ["unknown", "country"]
+    assert ev.loc["201603010006", "violence_type"] == "doubtful"
+
+
+def test_perpetrators_included_by_default_and_excludable():
+    incl = rs.read_gtd(GTD).set_index("event_id")
+    excl = rs.read_gtd(GTD, perpetrators="exclude").set_index("event_id")
+    assert incl.loc["201601050001", "fatalities"] == 12 and excl.loc["201601050001", "fatalities"] == 11
+
+
+def test_latin1_is_read_automatically_and_strict_utf8_names_the_line():
+    assert "Latin-1" in rs.read_gtd.__doc__ or "Latin-1" in (rs.sources.gtd.__doc__ or "")
+    with pytest.raises(DataValidationError) as info:
+        rs.read_gtd(GTD, encoding="utf-8")
+    t = info.value.failures
+    assert t[["row", "check"]].values.tolist() == [[4, "utf8"]]
+
+
+def test_isil_series_with_month_and_year_zeros(events):
+    obs = rs.aggregate_events(events, actor="IS", regions="none")
+    ev_rows = obs[obs.measure == "events"]
+    assert ev_rows["value"].tolist() == [3.0, 1.0, 2.0]       # Jan (incl. day-0 and year-only), Feb, Mar
+    split = rs.aggregate_events(events, actor="IS", regions="none", max_date_precision="month")
+    assert split[split.measure == "events"]["value"].tolist() == [2.0, 1.0, 2.0]
+    wounded = obs[obs.measure == "wounded"]["value"].tolist()
+    assert wounded == [23.0, 0.0, 1.0]
+    mar = obs[(obs.measure == "fatalities") & (obs.start == "2016-03-01")]
+    assert "1 event(s) with unknown fatalities" in mar["note"].item()
+
+
+def test_impossible_day_is_named(tmp_path, capsys):
+    text = GTD.read_bytes().decode("latin-1").split("\r\n")
+    text[1] = text[1].replace("201601050001,2016,1,5,", "201601050001,2016,2,30,", 1)
+    bad = tmp_path / "gtd.csv"
+    bad.write_bytes("\r\n".join(text).encode("latin-1"))
+    with pytest.raises(DataValidationError) as info:
+        rs.read_gtd(bad)
+    t = info.value.failures
+    assert t[["row", "column", "check"]].values.tolist() == [[2, "iday", "valid_date"]]
+    assert main(["import", "gtd", str(bad)]) == 1
+    assert "iday" in capsys.readouterr().err
+
+
+def test_cli_import_gtd(tmp_path, capsys):
+    out = tmp_path / "gtd.csv"
+    assert main(["import", "gtd", str(GTD), "--actor", "IS", "--regions", "none",
+                 "--perpetrators", "exclude", "--out", str(out)]) == 0
+    obs = rs.load_observations(out, warn=False)
+    assert set(obs.measure) == {"events", "fatalities", "wounded"}
+    assert obs["source_title"].str.contains("perpetrators excluded").all()
