@@ -12,6 +12,18 @@ Examples
 """
 
 from ._version import __version__
+from .alerts import (
+    Detector,
+    Evaluation,
+    Farrington,
+    History,
+    LevelShift,
+    NBCusum,
+    Verdict,
+    default_detectors,
+    evaluate_month,
+    monitor,
+)
 from .changepoints import (
     BOCPDResult,
     ChangepointResult,
@@ -70,6 +82,17 @@ from .validation import consistency_report, load_observations, validate_observat
 
 __all__ = [
     "__version__",
+    # alerts
+    "Detector",
+    "Evaluation",
+    "Farrington",
+    "History",
+    "LevelShift",
+    "NBCusum",
+    "Verdict",
+    "default_detectors",
+    "evaluate_month",
+    "monitor",
     # changepoints
     "BOCPDResult",
     "ChangepointResult",

@@ -27,7 +27,7 @@ _MODULES = {"import": "importer"}
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = ("report", "validate", "series", "import", "compare",
-                             "changepoints", "forecast", "backtest")
+                             "changepoints", "forecast", "backtest", "alert")
 
 
 def build_parser() -> argparse.ArgumentParser:
