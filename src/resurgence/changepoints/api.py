@@ -14,9 +14,9 @@ from .penalties import Penalty, crops_path, make_penalty
 from .result import ChangepointResult
 from .search import METHODS, run_search
 from .signal import Signal, as_signal
-from .uncertainty import change_table, location_interval, segment_table
+from .uncertainty import change_columns, location_interval, segment_columns, segment_stats
 
-__all__ = ["detect_changepoints", "crops", "resolve_cost"]
+__all__ = ["detect_changepoints", "crops", "resolve_cost", "prepare_signal", "result_columns"]
 
 
 def resolve_cost(cost: Any, signal: Signal) -> Cost:
@@ -48,7 +48,15 @@ def resolve_cost(cost: Any, signal: Signal) -> Cost:
 
 
 def _prepare(y: Any, cost: Any, exposure: Any, min_size: int) -> tuple[Signal, Cost, int]:
-    signal = as_signal(y, exposure)
+    return prepare_signal(as_signal(y, exposure), cost, min_size)
+
+
+def prepare_signal(signal: Signal, cost: Any, min_size: int) -> tuple[Signal, Cost, int]:
+    """Check a signal, resolve and fit its cost: ``(signal, fitted cost, min_size used)``.
+
+    Raises the errors :func:`detect_changepoints` documents (too short,
+    all-missing, a Gaussian cost on interval counts, a bad ``min_size``).
+    """
     if len(signal.values) == 0:
         raise SeriesError("empty series: nothing to segment")
     k = signal.n_observed
@@ -189,32 +197,42 @@ def detect_changepoints(
 def _build_result(signal: Signal, c: Cost, pen: Penalty, method: str, size: int, level: float,
                   indices: np.ndarray, objective: float, path: pd.DataFrame | None
                   ) -> ChangepointResult:
+    seg, cps = result_columns(signal, c, pen, size, level, indices)
+    return ChangepointResult(indices=indices, segments=pd.DataFrame(seg),
+                             changepoints=pd.DataFrame(cps, columns=list(cps)), cost=c,
+                             penalty=pen, method=method, min_size=size, level=level,
+                             signal=signal, objective=objective, crops=path)
+
+
+def result_columns(signal: Signal, c: Cost, pen: Penalty, size: int, level: float,
+                   indices: np.ndarray) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The columns of a result's ``segments`` and ``changepoints`` tables, as arrays.
+
+    :func:`detect_changepoints` makes its DataFrames from them; the panel runner
+    (:mod:`resurgence.runner`) stacks them for thousands of series at once.
+    """
     n = len(signal.values)
     bounds = np.r_[0, indices, n].astype(np.intp)
     grid = c.boundaries_
     comp = np.searchsorted(grid, bounds)  # compressed index of each bound
-    seg, st = segment_table(c, bounds, level)
+    st = segment_stats(c, bounds)
+    cols = segment_columns(c, st, level)
     obs = np.flatnonzero(~np.isnan(signal.values))
-    first = [signal.index[obs[np.searchsorted(obs, s)]] for s in bounds[:-1]]
-    last = [signal.index[obs[np.searchsorted(obs, e) - 1]] for e in bounds[1:]]
-    seg.insert(0, "start", bounds[:-1])
-    seg.insert(1, "end", bounds[1:])
-    seg.insert(2, "first", first)
-    seg.insert(3, "last", last)
-    cp_rows = []
-    for j in range(1, len(bounds) - 1):
-        lo, hi, prob = location_interval(c, grid, int(comp[j - 1]), int(comp[j]),
-                                         int(comp[j + 1]), size, pen.shape, level)
-        cp_rows.append({"index": int(bounds[j]), "label": signal.index[bounds[j]],
-                        "loc_lo": int(grid[lo]), "loc_hi": int(grid[hi]),
-                        "label_lo": signal.index[grid[lo]], "label_hi": signal.index[grid[hi]],
-                        "loc_prob": prob})
-    cps = pd.DataFrame(cp_rows, columns=["index", "label", "loc_lo", "loc_hi", "label_lo",
-                                         "label_hi", "loc_prob"])
-    cps = pd.concat([cps, change_table(c, st, level)], axis=1)
-    return ChangepointResult(indices=indices, segments=seg, changepoints=cps, cost=c,
-                             penalty=pen, method=method, min_size=size, level=level,
-                             signal=signal, objective=objective, crops=path)
+    first = signal.index[obs[np.searchsorted(obs, bounds[:-1])]]
+    last = signal.index[obs[np.searchsorted(obs, bounds[1:]) - 1]]
+    seg = {"start": bounds[:-1], "end": bounds[1:], "first": list(first), "last": list(last),
+           **cols}
+    k = len(bounds) - 2
+    loc = np.empty((k, 3))
+    for j in range(1, k + 1):
+        loc[j - 1] = location_interval(c, grid, int(comp[j - 1]), int(comp[j]),
+                                       int(comp[j + 1]), size, pen.shape, level)
+    lo, hi = grid[loc[:, 0].astype(np.intp)], grid[loc[:, 1].astype(np.intp)]
+    cps = {"index": bounds[1:-1].astype(int), "label": list(signal.index[bounds[1:-1]]),
+           "loc_lo": lo.astype(int), "loc_hi": hi.astype(int),
+           "label_lo": list(signal.index[lo]), "label_hi": list(signal.index[hi]),
+           "loc_prob": loc[:, 2], **change_columns(c, st, level)}
+    return seg, cps
 
 
 def crops(y: Any, pen_min: float, pen_max: float, *, cost: Any = "auto", method: str = "pelt",

@@ -27,13 +27,34 @@ works with a manual penalty.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..errors import SeriesError
 
-__all__ = ["Cost", "cumsum0"]
+__all__ = ["Cost", "BatchTerms", "cumsum0"]
+
+
+class BatchTerms(NamedTuple):
+    """A fitted cost's state for the batched search (:meth:`Cost.batch_terms`).
+
+    Attributes
+    ----------
+    sums : tuple of numpy.ndarray
+        Cumulative arrays of length ``n + 1`` (by position, leading 0): a
+        segment ``[s, e)`` costs ``segment_cost(tuple(c[e] - c[s] for c in sums),
+        params)``.
+    params : tuple of float
+        Per-series constants of the cost (e.g. the NB size).
+    key : tuple
+        Series whose costs share the class and this key are searched together
+        (e.g. NB costs in the Poisson limit apart from the others).
+    """
+
+    sums: tuple[np.ndarray, ...]
+    params: tuple[float, ...]
+    key: tuple = ()
 
 
 def cumsum0(x: np.ndarray) -> np.ndarray:
@@ -153,6 +174,30 @@ class Cost:
         out = np.fromiter((self.error(int(a), int(b)) for a, b in zip(s.ravel(), e.ravel())),
                           dtype=float, count=s.size)
         return out.reshape(s.shape)
+
+    # -- optional: the batched search over many series (resurgence.changepoints.batch) --
+    def batch_terms(self) -> "BatchTerms | None":
+        """What the batched search needs to evaluate this cost for many series at once.
+
+        A cost whose segment cost is a function of differences of cumulative
+        arrays (as every built-in cost is) returns them here, with its
+        per-series parameters, and implements :meth:`segment_cost`; its
+        :meth:`errors` should call :meth:`segment_cost` too, so the batched and
+        the one-series search compute the same numbers. The default (None)
+        makes the batched search fall back to PELT on this series alone: a
+        user-written cost works there unchanged.
+        """
+        return None
+
+    @staticmethod
+    def segment_cost(sums: tuple[np.ndarray, ...], params: tuple[Any, ...]) -> np.ndarray:
+        """Segment costs from segment sums (differences of :meth:`batch_terms` arrays).
+
+        ``sums`` and ``params`` broadcast together: the batched search passes
+        sums of shape ``(series, candidates)`` and parameters of shape
+        ``(series, 1)``.
+        """
+        raise TypeError("this cost has no batch_terms(); the batched search does not call it")
 
     # -- helpers shared by every cost -----------------------------------------------
     def nobs(self, starts: Any, ends: Any) -> np.ndarray:

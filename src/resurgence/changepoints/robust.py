@@ -9,6 +9,8 @@ them once, before the search, keeps every segment cost a closed form of sums
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy import stats
 
@@ -25,6 +27,21 @@ def _pairs(values: np.ndarray) -> np.ndarray:
 _TRIM = 0.10
 
 
+@lru_cache(maxsize=4096)
+def _trimmed_normal_var(frac: float) -> float:
+    """E[Z^2 | |Z| < q] for a standard normal trimmed of ``frac`` (cached: it recurs
+    for every series of the same length, and scalar scipy.stats calls are slow)."""
+    q = stats.norm.ppf(1 - frac / 2) if frac > 0 else np.inf
+    return 1.0 if not np.isfinite(q) else float(1.0 - 2 * q * stats.norm.pdf(q) / (1 - frac))
+
+
+@lru_cache(maxsize=64)
+def _chi2_trim(trim: float) -> tuple[float, float]:
+    """The upper-``trim`` cut of a chi-square(1) and the share of its mean kept below it."""
+    q = float(stats.chi2.ppf(1.0 - trim, 1))
+    return q, float(stats.chi2.cdf(q, 3) / (1.0 - trim))  # E[X; X<q] / (E[X] P(X<q))
+
+
 def _spread(d: np.ndarray, n_drop: int | None = None) -> float:
     """Robust SD of ``d``: root mean square about the median after dropping the
     ``n_drop`` furthest points (default 10 %), rescaled to a normal SD (about twice
@@ -37,11 +54,7 @@ def _spread(d: np.ndarray, n_drop: int | None = None) -> float:
     k = int(np.ceil(_TRIM * len(a))) if n_drop is None else int(n_drop)
     k = min(max(k, 0), len(a) - 1)
     kept = a[: len(a) - k]
-    frac = k / len(a)
-    q = stats.norm.ppf(1 - frac / 2) if frac > 0 else np.inf
-    # E[Z^2 | |Z| < q] for a standard normal rescales the trimmed mean square
-    var_kept = 1.0 if not np.isfinite(q) else 1.0 - 2 * q * stats.norm.pdf(q) / (1 - frac)
-    s = float(np.sqrt(np.mean(kept**2) / var_kept))
+    s = float(np.sqrt(np.mean(kept**2) / _trimmed_normal_var(k / len(a))))
     if not s > 0:
         s = _MAD_TO_SD * float(np.median(a))
     if not s > 0:
@@ -179,8 +192,7 @@ def nb_dispersion(values: np.ndarray, exposure: np.ndarray | None = None, *,
     w = 1.0 / e[:-1] + 1.0 / e[1:]
     u = (r[1:] - r[:-1]) ** 2 / w
     m = (y[:-1] + y[1:]) / (e[:-1] + e[1:])
-    q = stats.chi2.ppf(1.0 - trim, 1)
-    c = stats.chi2.cdf(q, 3) / (1.0 - trim)  # E[X; X<q] / (E[X] P(X<q)), X ~ chi2_1
+    _, c = _chi2_trim(float(trim))
     inv_theta = 0.0
     for _ in range(2):
         v = m + inv_theta * m**2

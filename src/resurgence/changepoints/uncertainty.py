@@ -34,8 +34,10 @@ import pandas as pd
 from scipy import stats
 
 from .base import Cost
+from .costs._counts import CountSums
 
-__all__ = ["location_interval", "segment_table", "change_table"]
+__all__ = ["location_interval", "segment_stats", "segment_table", "segment_columns",
+           "change_table", "change_columns", "garwood"]
 
 
 def location_interval(cost: Cost, grid: np.ndarray, a: int, t_hat: int, c: int, size: int,
@@ -66,36 +68,58 @@ def location_interval(cost: Cost, grid: np.ndarray, a: int, t_hat: int, c: int, 
     return int(chosen.min()), int(chosen.max()), prob
 
 
-def _garwood(y: float, e: float, level: float) -> tuple[float, float]:
+def garwood(y: np.ndarray, e: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) interval of Poisson rates ``y / e``, elementwise.
+
+    Examples
+    --------
+    >>> lo, hi = garwood(np.array([0.0, 15.0]), np.array([3.0, 3.0]), 0.95)
+    >>> lo.round(3).tolist(), hi.round(3).tolist()
+    ([0.0, 2.798], [1.23, 8.247])
+    """
+    y = np.asarray(y, dtype=float)
+    e = np.asarray(e, dtype=float)
     a = 1.0 - level
-    lo = 0.0 if y <= 0 else stats.chi2.ppf(a / 2, 2 * y) / 2
-    hi = stats.chi2.ppf(1 - a / 2, 2 * y + 2) / 2
+    with np.errstate(invalid="ignore"):
+        lo = np.where(y > 0, stats.chi2.ppf(a / 2, 2 * np.where(y > 0, y, 1.0)) / 2, 0.0)
+        hi = stats.chi2.ppf(1 - a / 2, 2 * y + 2) / 2
     return lo / e, hi / e
 
 
-def _phi(cost: Cost, rate: float) -> float:
+def _phi(cost: Cost, rate: np.ndarray) -> np.ndarray:
     """Variance inflation of a segment total: NB overdispersion times the dependence factor."""
     theta = getattr(cost, "theta_", np.inf)
     kappa = getattr(cost, "kappa_", 1.0)
-    return kappa * (1.0 if not np.isfinite(theta) else 1.0 + rate / theta)
+    rate = np.asarray(rate, dtype=float)
+    return kappa * (np.ones_like(rate) if not np.isfinite(theta) else 1.0 + rate / theta)
 
 
-def _seg_stats(cost: Cost, s: int, e: int) -> dict:
-    y = getattr(cost, "values_", cost.signal_)[s:e]
-    obs = ~np.isnan(y)
-    n = int(obs.sum())
-    out = {"n_obs": n}
+def segment_stats(cost: Cost, bounds: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-segment statistics of ``[bounds[i], bounds[i+1])``, as arrays.
+
+    Counts: ``n_obs, Y, E, level, phi``; other costs: ``n_obs, E, level, ss``.
+    """
+    b = np.asarray(bounds, dtype=np.intp)
+    s, e = b[:-1], b[1:]
+    n = cost.nobs(s, e).astype(int)
     if cost.family == "count" and hasattr(cost, "sums"):
-        Y, E = cost.sums(s, e)
-        out.update(Y=Y, E=E, level=Y / E, phi=_phi(cost, Y / E))
-    else:
-        vals = y[obs]
-        m = float(vals.mean())
-        out.update(level=m, ss=float(((vals - m) ** 2).sum()), E=float(n))
-    return out
+        if isinstance(cost, CountSums):
+            Y, E = cost._y[e] - cost._y[s], cost._e[e] - cost._e[s]
+        else:
+            Y, E = (np.array(v, dtype=float).reshape(len(s))
+                    for v in zip(*(cost.sums(int(a), int(c)) for a, c in zip(s, e))))
+        level = Y / E
+        return {"n_obs": n, "Y": Y, "E": E, "level": level, "phi": _phi(cost, level)}
+    y = getattr(cost, "values_", cost.signal_)
+    obs = ~np.isnan(y)
+    yy = np.where(obs, y, 0.0)
+    level = np.array([float(yy[a:c][obs[a:c]].mean()) for a, c in zip(s, e)])
+    ss = np.array([float(((yy[a:c][obs[a:c]] - m) ** 2).sum()) for a, c, m in zip(s, e, level)])
+    return {"n_obs": n, "E": n.astype(float), "level": level, "ss": ss}
 
 
-def segment_table(cost: Cost, bounds: np.ndarray, level: float = 0.95) -> tuple[pd.DataFrame, list]:
+def segment_table(cost: Cost, bounds: np.ndarray, level: float = 0.95
+                  ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Levels and intervals of the segments ``[bounds[i], bounds[i+1])`` (positions).
 
     Returns the table (``n_obs, exposure, level, level_lo, level_hi``) and the
@@ -109,76 +133,86 @@ def segment_table(cost: Cost, bounds: np.ndarray, level: float = 0.95) -> tuple[
     >>> t[["level", "level_lo", "level_hi"]].round(2).values.tolist()
     [[5.0, 2.8, 8.25]]
     """
-    st = [_seg_stats(cost, int(s), int(e)) for s, e in zip(bounds[:-1], bounds[1:])]
+    st = segment_stats(cost, bounds)
+    return pd.DataFrame(segment_columns(cost, st, level)), st
+
+
+def segment_columns(cost: Cost, st: dict[str, np.ndarray], level: float = 0.95
+                    ) -> dict[str, np.ndarray]:
+    """The columns of :func:`segment_table` from :func:`segment_stats` (adds ``sd``, ``df``
+    to ``st`` for Gaussian costs)."""
     alpha = 1.0 - level
-    rows = []
+    n, lev = st["n_obs"], st["level"]
     if cost.family == "gaussian":
-        big_n = sum(x["n_obs"] for x in st)
-        df_pool = big_n - len(st)
-        pooled = (np.sqrt(sum(x["ss"] for x in st) / df_pool) if df_pool > 0
+        df_pool = int(n.sum()) - len(n)
+        pooled = (np.sqrt(st["ss"].sum() / df_pool) if df_pool > 0
                   else getattr(cost, "sigma_", np.nan))
-        meanvar = cost.n_params >= 2
-        for x in st:
-            if meanvar:
-                df = x["n_obs"] - 1
-                s = np.sqrt(x["ss"] / df) if df > 0 else np.nan
-            else:
-                df, s = max(df_pool, 1), pooled
-            x["sd"], x["df"] = s, df
-            h = stats.t.ppf(1 - alpha / 2, df) * s / np.sqrt(x["n_obs"]) if df > 0 else np.nan
-            rows.append((x["n_obs"], x["E"], x["level"], x["level"] - h, x["level"] + h))
-    elif cost.family == "count" and "Y" in st[0]:
-        for x in st:
-            lo, hi = _garwood(x["Y"] / x["phi"], x["E"] / x["phi"], level)
-            rows.append((x["n_obs"], x["E"], x["level"], lo, hi))
+        if cost.n_params >= 2:
+            df = n - 1
+            with np.errstate(divide="ignore", invalid="ignore"):
+                sd = np.where(df > 0, np.sqrt(st["ss"] / np.maximum(df, 1)), np.nan)
+        else:
+            df = np.full(len(n), max(df_pool, 1))
+            sd = np.full(len(n), pooled)
+        st["sd"], st["df"] = sd, df
+        with np.errstate(invalid="ignore"):
+            h = np.where(df > 0, stats.t.ppf(1 - alpha / 2, np.maximum(df, 1)) * sd / np.sqrt(n),
+                         np.nan)
+        lo, hi = lev - h, lev + h
+    elif "Y" in st:
+        lo, hi = garwood(st["Y"] / st["phi"], st["E"] / st["phi"], level)
     else:
-        for x in st:
-            rows.append((x["n_obs"], x["E"], x["level"], np.nan, np.nan))
-    table = pd.DataFrame(rows, columns=["n_obs", "exposure", "level", "level_lo", "level_hi"])
-    return table, st
+        lo = hi = np.full(len(n), np.nan)
+    return {"n_obs": n, "exposure": st["E"], "level": lev, "level_lo": lo, "level_hi": hi}
 
 
-def change_table(cost: Cost, st: list, level: float = 0.95) -> pd.DataFrame:
+def change_table(cost: Cost, st: dict[str, np.ndarray], level: float = 0.95) -> pd.DataFrame:
     """Size of each change between consecutive segments (statistics from :func:`segment_table`).
 
     Columns: ``ratio, ratio_lo, ratio_hi`` (after / before) and
     ``change, change_lo, change_hi`` (after - before).
     """
+    return pd.DataFrame(change_columns(cost, st, level))
+
+
+def change_columns(cost: Cost, st: dict[str, np.ndarray], level: float = 0.95
+                   ) -> dict[str, np.ndarray]:
+    """The columns of :func:`change_table`, as arrays."""
     z = stats.norm.ppf(0.5 + level / 2)
-    rows = []
-    for b, a in zip(st[:-1], st[1:]):
-        if "Y" in b:  # counts
-            y1, y2 = b["Y"], a["Y"]
-            if y1 <= 0 or y2 <= 0:
-                y1, y2 = y1 + 0.5, y2 + 0.5
-            l1, l2 = y1 / b["E"], y2 / a["E"]
-            lr = np.log(l2 / l1)
-            se = np.sqrt(b["phi"] / y1 + a["phi"] / y2)
-            ratio = (a["level"] / b["level"]) if b["level"] > 0 else np.exp(lr)
-            dse = np.sqrt(b["phi"] * b["level"] / b["E"] + a["phi"] * a["level"] / a["E"])
-            d = a["level"] - b["level"]
-            rows.append((ratio, np.exp(lr - z * se), np.exp(lr + z * se), d, d - z * dse,
-                         d + z * dse))
-        elif "sd" in b:  # Gaussian
-            n1, n2 = b["n_obs"], a["n_obs"]
-            v1, v2 = b["sd"] ** 2 / n1, a["sd"] ** 2 / n2
+    lev = st["level"]
+    b, a = slice(None, -1), slice(1, None)
+    d = lev[a] - lev[b]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if "Y" in st:  # counts
+            y1, y2 = st["Y"][b], st["Y"][a]
+            zero = (y1 <= 0) | (y2 <= 0)
+            y1, y2 = np.where(zero, y1 + 0.5, y1), np.where(zero, y2 + 0.5, y2)
+            E, phi = st["E"], st["phi"]
+            lr = np.log((y2 / E[a]) / (y1 / E[b]))
+            se = np.sqrt(phi[b] / y1 + phi[a] / y2)
+            ratio = np.where(lev[b] > 0, lev[a] / lev[b], np.exp(lr))
+            dse = np.sqrt(phi[b] * lev[b] / E[b] + phi[a] * lev[a] / E[a])
+            return {"ratio": ratio, "ratio_lo": np.exp(lr - z * se),
+                    "ratio_hi": np.exp(lr + z * se), "change": d, "change_lo": d - z * dse,
+                    "change_hi": d + z * dse}
+        if "sd" in st:  # Gaussian
+            n, sd = st["n_obs"], st["sd"]
+            v1, v2 = sd[b] ** 2 / n[b], sd[a] ** 2 / n[a]
             if cost.n_params >= 2:  # Welch
-                df = (v1 + v2) ** 2 / (v1**2 / max(n1 - 1, 1) + v2**2 / max(n2 - 1, 1))
+                df = (v1 + v2) ** 2 / (v1**2 / np.maximum(n[b] - 1, 1)
+                                       + v2**2 / np.maximum(n[a] - 1, 1))
             else:
-                df = b["df"]
-            tq = stats.t.ppf(0.5 + level / 2, df) if np.isfinite(df) and df > 0 else z
-            d = a["level"] - b["level"]
+                df = st["df"][b].astype(float)
+            good = np.isfinite(df) & (df > 0)
+            tq = np.where(good, stats.t.ppf(0.5 + level / 2, np.where(good, df, 1.0)), z)
             h = tq * np.sqrt(v1 + v2)
-            if b["level"] > 0 and a["level"] > 0:
-                lr = np.log(a["level"] / b["level"])
-                sl = np.sqrt(v1 / b["level"] ** 2 + v2 / a["level"] ** 2)
-                r = (a["level"] / b["level"], np.exp(lr - tq * sl), np.exp(lr + tq * sl))
-            else:
-                r = (np.nan, np.nan, np.nan)
-            rows.append((*r, d, d - h, d + h))
-        else:
-            d = a["level"] - b["level"]
-            r = a["level"] / b["level"] if b["level"] != 0 else np.nan
-            rows.append((r, np.nan, np.nan, d, np.nan, np.nan))
-    return pd.DataFrame(rows, columns=["ratio", "ratio_lo", "ratio_hi", "change", "change_lo",
-                                       "change_hi"])
+            pos = (lev[b] > 0) & (lev[a] > 0)
+            lr = np.log(np.where(pos, lev[a] / np.where(pos, lev[b], 1.0), 1.0))
+            sl = np.sqrt(v1 / lev[b] ** 2 + v2 / lev[a] ** 2)
+            return {"ratio": np.where(pos, lev[a] / lev[b], np.nan),
+                    "ratio_lo": np.where(pos, np.exp(lr - tq * sl), np.nan),
+                    "ratio_hi": np.where(pos, np.exp(lr + tq * sl), np.nan),
+                    "change": d, "change_lo": d - h, "change_hi": d + h}
+        nan = np.full(len(d), np.nan)
+        return {"ratio": np.where(lev[b] != 0, lev[a] / lev[b], np.nan), "ratio_lo": nan,
+                "ratio_hi": nan, "change": d, "change_lo": nan, "change_hi": nan}

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ..base import Cost, cumsum0
+from ..base import BatchTerms, Cost, cumsum0
 from ._gaussian import GaussianSums
 from ..robust import lag1_autocorrelation, robust_scale, winsorize_local
 
@@ -108,14 +108,20 @@ class NormalMeanCost(GaussianSums, Cost):
 
     def errors(self, starts: Any, ends: Any) -> np.ndarray:
         s, e = np.asarray(starts), np.asarray(ends)
-        n = self._ncum[e] - self._ncum[s]
-        S = self._s1[e] - self._s1[s]
+        return self.segment_cost((self._ncum[e] - self._ncum[s], self._s1[e] - self._s1[s],
+                                  self._s2[e] - self._s2[s]), (self._inv_var,))
+
+    def batch_terms(self) -> BatchTerms:
+        return BatchTerms((self._ncum, self._s1, self._s2), (self._inv_var,))
+
+    @staticmethod
+    def segment_cost(sums: tuple[np.ndarray, ...], params: tuple[Any, ...]) -> np.ndarray:
+        n, S, S2 = sums
+        (inv_var,) = params
         with np.errstate(divide="ignore", invalid="ignore"):
-            ss = (self._s2[e] - self._s2[s]) - np.where(n > 0, S * S / n, 0.0)
+            ss = S2 - np.where(n > 0, S * S / n, 0.0)
         ss = np.maximum(ss, 0.0)
-        return ss if self._inv_var == 1.0 else ss * self._inv_var
-
-
+        return ss * inv_var  # 1.0 (the l2 cost) leaves every value unchanged
 
     def sum_squares(self, start: int, end: int) -> float:
         """Sum of squared deviations from the segment mean (unscaled)."""

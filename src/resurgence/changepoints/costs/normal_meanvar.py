@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..base import Cost, cumsum0
+from ..base import BatchTerms, Cost, cumsum0
 from ._gaussian import GaussianSums
 from ..robust import robust_scale
 
@@ -71,14 +71,20 @@ class NormalMeanVarCost(GaussianSums, Cost):
 
     def errors(self, starts: Any, ends: Any) -> np.ndarray:
         s, e = np.asarray(starts), np.asarray(ends)
-        n = self._ncum[e] - self._ncum[s]
-        S = self._s1[e] - self._s1[s]
+        return self.segment_cost((self._ncum[e] - self._ncum[s], self._s1[e] - self._s1[s],
+                                  self._s2[e] - self._s2[s]), (self.floor_,))
+
+    def batch_terms(self) -> BatchTerms:
+        return BatchTerms((self._ncum, self._s1, self._s2), (self.floor_,))
+
+    @staticmethod
+    def segment_cost(sums: tuple[np.ndarray, ...], params: tuple[Any, ...]) -> np.ndarray:
+        n, S, S2 = sums
+        (floor,) = params
         with np.errstate(divide="ignore", invalid="ignore"):
-            ss = np.maximum((self._s2[e] - self._s2[s]) - np.where(n > 0, S * S / n, 0.0), 0.0)
-            var = np.maximum(np.where(n > 0, ss / n, 1.0), self.floor_)
+            ss = np.maximum(S2 - np.where(n > 0, S * S / n, 0.0), 0.0)
+            var = np.maximum(np.where(n > 0, ss / n, 1.0), floor)
             return np.where(n > 0, n * (np.log(var) + _LOG_2PI) + ss / var, 0.0)
-
-
 
     def sum_squares(self, start: int, end: int) -> float:
         """Sum of squared deviations from the segment mean."""

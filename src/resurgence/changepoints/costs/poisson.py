@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from scipy.special import gammaln, xlogy
 
-from ..base import Cost, cumsum0
+from ..base import BatchTerms, Cost, cumsum0
 from ._counts import CountSums, check_counts
 
 __all__ = ["PoissonCost"]
@@ -58,8 +58,15 @@ class PoissonCost(CountSums, Cost):
 
     def errors(self, starts: Any, ends: Any) -> np.ndarray:
         s, e = np.asarray(starts), np.asarray(ends)
-        Y = self._y[e] - self._y[s]
-        E = self._e[e] - self._e[s]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ll = np.where(E > 0, Y - xlogy(Y, Y / E), 0.0)
-        return 2.0 * ll + (self._k[e] - self._k[s])
+        return self.segment_cost((self._y[e] - self._y[s], self._e[e] - self._e[s],
+                                  self._k[e] - self._k[s]), ())
+
+    def batch_terms(self) -> BatchTerms:
+        return BatchTerms((self._y, self._e, self._k), ())
+
+    @staticmethod
+    def segment_cost(sums: tuple[np.ndarray, ...], params: tuple[Any, ...]) -> np.ndarray:
+        Y, E, K = sums
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 log 0 = 0, as in negbin
+            ll = np.where(E > 0, Y - Y * np.log(np.maximum(Y, 1e-300) / E), 0.0)
+        return 2.0 * ll + K
