@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..panel import load_panel
     from ..report import build_report, write_report
-    from ..report.progress import Progress
+    from ..progress import Progress
 
     month = parse_month(args.month) if args.month else None
     t0 = time.monotonic()

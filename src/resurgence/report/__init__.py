@@ -9,12 +9,12 @@
 Layout: :mod:`~.build` (which pages, no I/O), :mod:`~.pages` (one module per page
 kind, registered in :mod:`~.registry`), :mod:`~.selection` (which series),
 :mod:`~.draw` and :mod:`~.style` (how series and pages look), :mod:`~.render`
-(deterministic, atomic files), :mod:`~.progress` (the terminal progress bar).
+(deterministic, atomic files); the terminal progress bar is :mod:`resurgence.progress`.
 """
 
 from .build import Report, build_report
 from .context import ReportContext, ReportOptions, default_month
-from .progress import Progress
+from ..progress import Progress
 from .registry import ReportFigure, register_overlay, register_page
 from .render import pdf_bytes, png_bytes, write_report
 

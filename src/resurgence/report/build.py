@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..panel import Panel
 from .context import ReportContext, ReportOptions
-from .progress import NULL, Progress
+from ..progress import NULL, Progress
 from .registry import ReportFigure, page_kinds
 from .style import freeze_layout, report_style
 

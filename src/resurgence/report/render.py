@@ -24,7 +24,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from .._version import __version__
 from ..atomic import atomic_write_bytes
 from .build import Report
-from .progress import NULL, Progress
+from ..progress import NULL, Progress
 from .registry import ReportFigure, page_kinds
 from .style import report_style
 

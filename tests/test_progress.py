@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from resurgence.report.progress import Progress, progress_enabled
+from resurgence.progress import Progress, progress_enabled
 
 
 class Tty(io.StringIO):
