@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, SeriesError
+from ..errors import InputError, ResurgenceError, SeriesError
 from ..months import as_monthly_series, month_range, to_month
 from ..panel import _is_calendar_month, model_frame
 from .base import Detector, History, month_clock
@@ -25,7 +25,8 @@ from .farrington import Farrington
 from .levelshift import LevelShift
 from .verdict import Verdict, combine
 
-__all__ = ["default_detectors", "judge", "monitor", "evaluate_month", "VERDICT_COLUMNS"]
+__all__ = ["default_detectors", "judge", "judge_many", "monitor", "evaluate_month", "month_frames",
+           "verdict_row", "VERDICT_COLUMNS"]
 
 VERDICT_COLUMNS = ["observed", "expected", "threshold", "score", "p_value", "flag", "severity",
                    "detectors", "reasons", "status"]
@@ -72,6 +73,48 @@ def judge(history: History, detectors: Sequence[Detector] | None = None) -> Verd
     if not np.isnan(history.observed):
         base = _baseline_model(dets).baseline(history)
     return combine([d.evaluate(history, baseline=base) for d in dets])
+
+
+def judge_many(histories: Sequence[History], detectors: Sequence[Detector] | None = None, *,
+               errors: str = "raise") -> list[Verdict | ResurgenceError]:
+    """:func:`judge` for many histories, their baselines fitted together where possible.
+
+    Histories of the same month on the same monthly grid (a dense panel) share
+    one vectorised baseline fit (:func:`resurgence.alerts.batch.fit_baselines`);
+    the verdicts are those of :func:`judge` on each history alone.
+
+    Parameters
+    ----------
+    errors : {"raise", "return"}
+        What a series whose data the detectors reject (e.g. negative counts) gets:
+        the error is raised, or returned in its place in the list.
+
+    Examples
+    --------
+    >>> y = pd.Series([5.0, 7, 4, 6, 5, 6, 4, 5, 7, 6, 5, 4, 6, 5, 5, 6, 31],
+    ...               index=pd.date_range("2022-09", periods=17, freq="MS"))
+    >>> [v.flag for v in judge_many([History.from_series(y, "2024-01"),
+    ...                              History.from_series(y, "2023-12")])]
+    [True, False]
+    """
+    from .batch import fit_baselines
+
+    if errors not in ("raise", "return"):
+        raise InputError(f"errors must be 'raise' or 'return', got {errors!r}")
+    dets = list(detectors) if detectors is not None else default_detectors()
+    far = _baseline_model(dets)
+    bases = fit_baselines(histories, far)
+    out: list[Verdict | ResurgenceError] = []
+    for h, base in zip(histories, bases):
+        try:
+            if isinstance(base, ResurgenceError):
+                raise base
+            out.append(combine([d.evaluate(h, baseline=base) for d in dets]))
+        except ResurgenceError as exc:
+            if errors == "raise":
+                raise
+            out.append(exc)
+    return out
 
 
 def _as_input(y: Any) -> tuple[pd.Series | None, pd.DataFrame | None, str | None]:
@@ -203,10 +246,38 @@ def evaluate_month(panel: Any, month: Any, *, detectors: Sequence[Detector] | No
     >>> float(row["observed"]), bool(row["flag"])
     (9.0, False)
     """
+    m = to_month(month)
+    dets = list(detectors) if detectors is not None else default_detectors()
+    rows = [verdict_row(sid, judge(History.from_frame(frame, m, name=sid), dets), checks)
+            for sid, frame in month_frames(panel, m, series=series)]
+    extra = ["checks"] if checks else []
+    out = pd.DataFrame(rows, columns=["series_id", "month", *VERDICT_COLUMNS, *extra])
+    return out.reset_index(drop=True)
+
+
+def verdict_row(series_id: str, verdict: Verdict, checks: bool = False) -> dict[str, Any]:
+    """One row of :func:`evaluate_month`'s table."""
+    return {"series_id": series_id, **verdict.record(),
+            **({"checks": verdict.checks()} if checks else {})}
+
+
+def month_frames(panel: Any, month: Any, *, series: Sequence[str] | None = None
+                 ) -> list[tuple[str, pd.DataFrame]]:
+    """The series with a calendar-month figure for ``month`` and their model frames then.
+
+    Each frame is rebuilt from the intervals that had ended by the end of
+    ``month`` (what was known at the time), sorted by series id.
+
+    Examples
+    --------
+    >>> from resurgence import load_panel
+    >>> frames = month_frames(load_panel(), "2024-01")
+    >>> "sohr/regime_desert/all/attacks" in dict(frames)
+    True
+    """
     intervals = panel.intervals if hasattr(panel, "intervals") else panel
     m = to_month(month)
     nxt = m + pd.offsets.MonthBegin(1)
-    dets = list(detectors) if detectors is not None else default_detectors()
     known = intervals[(intervals["end"] <= nxt) & (intervals["status"] == "ok")]
     this = known[(known["start"] == m) & (known["derivation"] == "period")
                  & _is_calendar_month(known["start"], known["end"])]
@@ -214,14 +285,5 @@ def evaluate_month(panel: Any, month: Any, *, detectors: Sequence[Detector] | No
     if series is not None:
         wanted = set(series)
         ids = [s for s in ids if s in wanted]
-    rows = []
     groups = {sid: g for sid, g in known[known["series_id"].isin(ids)].groupby("series_id")}
-    for sid in ids:
-        frame = model_frame(groups[sid], sid)
-        h = History.from_frame(frame, m, name=sid)
-        verdict = judge(h, dets)
-        rows.append({"series_id": sid, **verdict.record(),
-                     **({"checks": verdict.checks()} if checks else {})})
-    extra = ["checks"] if checks else []
-    out = pd.DataFrame(rows, columns=["series_id", "month", *VERDICT_COLUMNS, *extra])
-    return out.reset_index(drop=True)
+    return [(sid, model_frame(groups[sid], sid)) for sid in ids]
