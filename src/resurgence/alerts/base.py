@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import inspect
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, SeriesError
+from ..errors import InputError, ResurgenceError, SeriesError
 from ..months import as_monthly_series, to_month
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -193,6 +194,21 @@ class Detector(ABC):
     @abstractmethod
     def evaluate(self, history: History, *, baseline: "Baseline | None" = None) -> Evaluation:
         """Judge ``history.month`` from ``history`` (and a shared baseline, if given)."""
+
+    def evaluate_many(self, histories: Sequence[History],
+                      baselines: Sequence["Baseline | str | None"] | None = None
+                      ) -> list["Evaluation | ResurgenceError"]:
+        """:meth:`evaluate` for each history (with its baseline); a history whose data
+        the detector rejects gets the error in its place. Detectors that can share
+        work across series (one batched search) override this."""
+        bases = list(baselines) if baselines is not None else [None] * len(histories)
+        out: list[Evaluation | ResurgenceError] = []
+        for h, b in zip(histories, bases):
+            try:
+                out.append(self.evaluate(h, baseline=b))
+            except ResurgenceError as exc:
+                out.append(exc)
+        return out
 
     def get_params(self) -> dict[str, Any]:
         """The constructor parameters (what identifies this configuration)."""

@@ -263,10 +263,13 @@ class NBCusum(Detector):
             reach = np.maximum(before + null.shift(len(y) - 1, grid), 0) >= over[0]
             need = int(np.argmax(reach)) if reach.any() else -1
         flag = bool(s > 0 and p <= self.alpha)
+        score = s / h if np.isfinite(h) and h > 0 else 0.0
+        if not flag:  # at most 1 unless flagged (the verdict's score is the largest)
+            score = min(score, 1.0)
         how = (f"{float(y.sum()):g} counted in the last {len(y)} count(s) vs "
                f"{float(m.sum()):.1f} expected (CUSUM {s:.2f}, p = {p:.2g}, k={self.k:g})")
         reason = f"sustained rise: {how}" if flag else f"no sustained rise: {how}"
         return Evaluation(self.name, history.month, history.observed, float(m[-1]),
                           float(need - 1) if need >= 0 else float("nan"),
-                          s / h if np.isfinite(h) and h > 0 else 0.0, p, flag, reason, "ok",
+                          score, p, flag, reason, "ok",
                           {"cusum": s, "h": h, "resets": resets, "window_counts": len(y)})

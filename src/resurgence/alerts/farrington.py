@@ -105,6 +105,8 @@ class Farrington(Detector):
         denom = upper - expected
         score = (y - expected) / denom if denom > 0 else float("inf") if y > expected else 0.0
         flag = bool(y > upper and y >= self.min_count)
+        if not flag:  # above 1 = flagged (a count below min_count is not)
+            score = min(score, 1.0)
         what = describe(base)
         if flag:
             reason = (f"{y:g} is above the threshold {upper:g} (expected {expected:.1f}, "

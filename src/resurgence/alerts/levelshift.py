@@ -30,13 +30,14 @@ escalation on; the Farrington threshold covers the first.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import stats
 
 from ..changepoints import NegativeBinomialCost
 from ..changepoints.penalties import make_penalty
-from ..changepoints.search import run_search
+from ..changepoints.search.batch import segment_many
 from ..errors import ResurgenceError
 from .base import Detector, Evaluation, History
 from .baseline import Baseline
@@ -87,6 +88,41 @@ class LevelShift(Detector):
 
     def evaluate(self, history: History, *, baseline: Baseline | str | None = None) -> Evaluation:
         """Judge ``history.month``: did a significantly higher segment begin recently?"""
+        out = self.evaluate_many([history], [baseline])[0]
+        if isinstance(out, ResurgenceError):
+            raise out
+        return out
+
+    def evaluate_many(self, histories: Sequence[History],
+                      baselines: Sequence[Baseline | str | None] | None = None
+                      ) -> list[Evaluation | ResurgenceError]:
+        """:meth:`evaluate` for many histories, their segmentations searched together.
+
+        The search is exact (:func:`~resurgence.changepoints.search.batch.segment_many`),
+        so each evaluation is the one :meth:`evaluate` gives alone.
+        """
+        bases = list(baselines) if baselines is not None else [None] * len(histories)
+        out: list = [None] * len(histories)
+        todo = []
+        for i, (h, b) in enumerate(zip(histories, bases)):
+            try:
+                setup = self._setup(h, b)
+            except ResurgenceError as exc:
+                out[i] = exc
+                continue
+            if isinstance(setup, Evaluation):
+                out[i] = setup
+            else:
+                todo.append((i, setup))
+        if todo:
+            segs = segment_many([st[3] for _, st in todo], [st[4].value for _, st in todo],
+                                min_size=2, shape=todo[0][1][4].shape)
+            for (i, st), seg in zip(todo, segs):
+                out[i] = self._finish(histories[i], st, seg.indices)
+        return out
+
+    def _setup(self, history: History, baseline: Baseline | str | None):
+        """The segmentation problem of ``history.month``, or the evaluation without one."""
         if np.isnan(history.observed):
             return Evaluation.insufficient(self.name, history, "no count for this month")
         far = self._farrington()
@@ -109,10 +145,14 @@ class LevelShift(Detector):
                 warnings.simplefilter("ignore")
                 cost.fit(y, expo)
                 pen = make_penalty(self.penalty, n_params=cost.n_params, n=len(y))
-                seg = run_search("pelt", cost, pen.value, min_size=2, shape=pen.shape)
         except ResurgenceError as exc:
             return Evaluation.insufficient(self.name, history, f"changepoints: {exc}")
-        bounds = [0, *(int(i) for i in seg.indices)]
+        return base, (start, y, expo), None, cost, pen
+
+    def _finish(self, history: History, setup, indices: np.ndarray) -> Evaluation:  # noqa: ANN001
+        base, (start, y, expo), _, _, _ = setup
+        t = history.t
+        bounds = [0, *(int(i) for i in indices)]
         last = bounds[-1]
         months_ago = int(np.floor(t - start[last] + 1e-9))
         if last == 0 or months_ago >= self.recent:
@@ -138,11 +178,15 @@ class LevelShift(Detector):
         now_up = float(y[-1]) > float(expo[-1]) * y1 / e1  # this month is above the old level
         before = y1 / e1
         expected = before  # rate of the previous segment for the month judged (pattern = 1 at t)
-        spread = ratio / lo if lo > 0 else float("inf")
+        spread = ratio / lo if lo > 0 and np.isfinite(ratio) else float("inf")
         threshold = expected * spread
-        score = float(np.log(ratio) / np.log(spread)) if ratio > 0 and spread > 1 else 0.0
-        label = _ym(start[last])
         flag = bool(p <= self.alpha and now_up)
+        # log(p) / log(alpha): above 1 exactly when the test is significant; a month that
+        # is not above the old level cannot score above 1 (it is not flagged)
+        score = float(np.log(max(p, 1e-300)) / np.log(self.alpha)) if p < 1 else 0.0
+        if not now_up:
+            score = min(score, 1.0)
+        label = _ym(start[last])
         what = (f"segment from {label} ({y2:g} in {e2:.1f} months): rate ratio {ratio:.2f} "
                 f"[{lo:.2f}, {hi:.2f}] vs the level before ({before:.1f}/month), p = {p:.2g}")
         if flag:
@@ -155,7 +199,6 @@ class LevelShift(Detector):
                           score, p, flag, reason, "ok",
                           {"segment_start": label, "ratio": ratio, "ratio_lo": lo,
                            "ratio_hi": hi, "n_changepoints": len(bounds) - 1})
-
 
     @staticmethod
     def _p(base: Baseline, y1: float, e1: float, y2: float, e2: float) -> float:

@@ -104,16 +104,17 @@ def judge_many(histories: Sequence[History], detectors: Sequence[Detector] | Non
     dets = list(detectors) if detectors is not None else default_detectors()
     far = _baseline_model(dets)
     bases = fit_baselines(histories, far)
-    out: list[Verdict | ResurgenceError] = []
-    for h, base in zip(histories, bases):
-        try:
-            if isinstance(base, ResurgenceError):
-                raise base
-            out.append(combine([d.evaluate(h, baseline=base) for d in dets]))
-        except ResurgenceError as exc:
-            if errors == "raise":
-                raise
-            out.append(exc)
+    ok = [i for i, b in enumerate(bases) if not isinstance(b, ResurgenceError)]
+    evals = [d.evaluate_many([histories[i] for i in ok], [bases[i] for i in ok]) for d in dets]
+    out: list[Verdict | ResurgenceError] = list(bases)  # errors stay in place
+    for k, i in enumerate(ok):
+        per = [e[k] for e in evals]
+        bad = next((e for e in per if isinstance(e, ResurgenceError)), None)
+        out[i] = bad if bad is not None else combine(per)
+    if errors == "raise":
+        for v in out:
+            if isinstance(v, ResurgenceError):
+                raise v
     return out
 
 

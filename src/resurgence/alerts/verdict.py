@@ -16,8 +16,8 @@ Severity (``none`` < ``moderate`` < ``high`` < ``critical``):
 
 The verdict's ``expected`` and ``threshold`` are the Farrington detector's (the
 month's expected count and the count above which it alone would alert); its
-``score`` is the largest detector score (each scaled so that above 1 = flagged)
-and its ``p_value`` the smallest detector p-value (not adjusted for the three
+``score`` is the largest detector score (each at least 1 when its detector flags
+the month, at most 1 otherwise) and its ``p_value`` the smallest detector p-value (not adjusted for the three
 looks; the union bound above is what is calibrated).
 """
 
