@@ -10,7 +10,7 @@ from resurgence.alerts import Farrington, default_detectors
 from resurgence.alerts.base import History
 from resurgence.alerts.batch import fit_baselines
 from resurgence.alerts.glm import fit_quasipoisson, fit_quasipoisson_many
-from resurgence.alerts.monitor import judge, judge_many
+from resurgence.alerts.monitor import judge, judge_many, monitor
 
 
 def _panel(seed: int, S: int = 40, T: int = 96) -> tuple[pd.DatetimeIndex, np.ndarray]:
@@ -129,3 +129,12 @@ def test_judge_many_returns_or_raises_errors_per_series():
     assert out[0].status == "ok" and "negative counts in bad" in str(out[1])
     with pytest.raises(Exception, match="negative counts"):
         judge_many([good, bad])
+
+
+def test_a_negative_count_in_the_month_judged_is_rejected():
+    months = pd.date_range("2020-01", periods=30, freq="MS")
+    y = pd.Series(np.r_[np.full(29, 5.0), -1.0], index=months, name="bad")
+    with pytest.raises(Exception, match="negative counts in bad"):
+        History.from_series(y, months[-1])
+    with pytest.raises(Exception, match="negative counts"):
+        monitor(y, start=y.index[-1])

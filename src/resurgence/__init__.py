@@ -68,6 +68,7 @@ from .panel import (
 )
 from .ramadan import ramadan_share
 from .reference import canonical_region, load_reference, region_code
+from .runner import PanelResult, run_panel
 from .seasonal import SeasonalGLMResult, seasonal_glm
 from .sources import (
     aggregate_events,
@@ -149,6 +150,9 @@ __all__ = [
     "select_series",
     "Panel",
     "load_panel",
+    # the panel runner: thousands of series, any executor
+    "run_panel",
+    "PanelResult",
     # event data: UCDP, ACLED, GTD
     "read_ucdp",
     "read_acled",

@@ -106,7 +106,7 @@ class History:
         past = y[(y.index < m) & y.notna()]
         obs = float(y[m]) if m in y.index else float("nan")
         start = month_clock(past.index)
-        _check_counts(past.to_numpy(), y.name)
+        _check_counts(np.r_[past.to_numpy(dtype=float), obs], y.name)
         return cls(month=m, observed=obs, start=start, end=start + 1.0,
                    exposure=np.ones(len(past)), value=past.to_numpy(dtype=float),
                    name=None if y.name is None else str(y.name))
@@ -139,7 +139,7 @@ class History:
         past = ((end <= m).to_numpy()) & ~np.isnan(value)
         this = ((start == m) & (end == nxt)).to_numpy() & ~np.isnan(value)
         obs = float(value[this][-1]) if this.any() else float("nan")
-        _check_counts(value[past], name)
+        _check_counts(np.r_[value[past], obs], name)
         return cls(month=m, observed=obs, start=month_clock(start[past]),
                    end=month_clock(end[past]),
                    exposure=pd.to_numeric(frame["months"]).to_numpy(dtype=float)[past],
@@ -147,7 +147,9 @@ class History:
 
 
 def _check_counts(values: np.ndarray, name: Any) -> None:
-    if np.any(values < 0):
+    with np.errstate(invalid="ignore"):
+        negative = np.any(values < 0)  # NaN (no count this month) is not negative
+    if negative:
         where = f" in {name}" if name else ""
         raise SeriesError(f"negative counts{where}: escalation detectors need counts >= 0")
 

@@ -58,7 +58,7 @@ def fit_baselines(histories: Sequence[History], farrington: Farrington
         if np.isnan(h.observed):
             continue
         try:
-            _check_counts(h.value, h.name)
+            _check_counts(np.r_[h.value, h.observed], h.name)
         except ResurgenceError as exc:
             out[i] = exc
             continue

@@ -249,8 +249,9 @@ def evaluate_month(panel: Any, month: Any, *, detectors: Sequence[Detector] | No
     """
     m = to_month(month)
     dets = list(detectors) if detectors is not None else default_detectors()
-    rows = [verdict_row(sid, judge(History.from_frame(frame, m, name=sid), dets), checks)
-            for sid, frame in month_frames(panel, m, series=series)]
+    frames = month_frames(panel, m, series=series)
+    verdicts = judge_many([History.from_frame(f, m, name=sid) for sid, f in frames], dets)
+    rows = [verdict_row(sid, v, checks) for (sid, _), v in zip(frames, verdicts)]
     extra = ["checks"] if checks else []
     out = pd.DataFrame(rows, columns=["series_id", "month", *VERDICT_COLUMNS, *extra])
     return out.reset_index(drop=True)
