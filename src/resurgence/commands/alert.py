@@ -1,7 +1,8 @@
 """``resurgence alert``: the scheduled monthly run -- judge a month, remember it, notify.
 
 Every series with a calendar-month figure for the month is judged by the three
-detectors (:func:`resurgence.evaluate_month`); verdicts and new alerts go into the
+detectors (:func:`resurgence.evaluate_month`, run by :func:`resurgence.run_panel` so that
+``--workers``/``--scheduler`` spread a large panel over processes or a Dask cluster); verdicts and new alerts go into the
 alert history (:mod:`resurgence.store`) in one transaction; new alerts are queued
 for the webhook and delivered (:mod:`resurgence.webhook`); the result is printed
 (or written to ``--out``) as JSON or Markdown.
@@ -24,12 +25,14 @@ from typing import Any
 import pandas as pd
 
 from .. import errors
-from ..alerts.monitor import default_detectors, evaluate_month
+from ..alerts.monitor import default_detectors
 from ..atomic import atomic_write_text
 from ..errors import InputError
 from ..months import format_month, month_range, parse_month, to_month
 from ..store import AlertStore, config_key, default_state_path
 from ..webhook import check_url, deliver_pending
+from ..runner import run_panel
+from ._parallel import add_parallel_arguments, executor_from, panel_progress
 from .series import add_data_argument
 
 FIELDS = ["series_id", "month", "observed", "expected", "threshold", "score", "p_value", "flag",
@@ -69,6 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--webhook-retries", type=int, default=3, metavar="N",
                    help="attempts per payload and run (default 3; 1 s, 2 s, ... apart)")
     p.add_argument("--webhook-backoff", type=float, default=1.0, help=argparse.SUPPRESS)
+    add_parallel_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -147,7 +151,10 @@ def run(args: argparse.Namespace) -> int:
             start = parse_month(last) + pd.offsets.MonthBegin(1) if last else latest
             months = list(month_range(min(start, latest), latest))
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        tables = [evaluate_month(panel, m, detectors=detectors, checks=True) for m in months]
+        with executor_from(args) as executor, panel_progress(args, "judging series") as bar:
+            tables = [run_panel(panel, month=m, tasks=("alerts",), detectors=detectors,
+                                checks=True, executor=executor, progress=bar).alerts
+                      for m in months]
         verdicts = _records(pd.concat(tables, ignore_index=True)) if tables else []
         _, recorded = store.record_run(months=[format_month(m) for m in months], config=config,
                                        data=data, verdicts=verdicts, webhook=args.webhook,

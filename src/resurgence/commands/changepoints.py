@@ -13,6 +13,7 @@ ratio of the change that opened it.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +22,9 @@ from ..changepoints import detect_changepoints
 from ..changepoints.costs import COST_NAMES
 from ..changepoints.search import METHODS
 from ..errors import InputError, SeriesError
-from ..months import as_monthly_series, to_month
+from ..months import as_monthly_series, parse_month, to_month
 from ._output import FORMATS, emit, render
+from ._parallel import add_parallel_arguments, executor_from, panel_progress
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,12 +39,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     src.add_argument("--series", dest="series_id", metavar="ID",
                      help="a panel series id, e.g. sohr/regime_desert/all/attacks")
     src.add_argument("--csv", metavar="FILE", help="CSV file holding the series")
+    src.add_argument("--all", action="store_true",
+                     help="every series of the panel (one table, a series_id column first)")
     p.add_argument("--data", metavar="DIR", action="append",
                    help="observation files or folders for --series (default: bundled data)")
     p.add_argument("--column", metavar="NAME", help="column with the values (with --csv)")
     p.add_argument("--date-column", metavar="NAME",
                    help="column with the month of each row (YYYY-MM or a date); absent "
                    "months become missing, never zero")
+    p.add_argument("--id-column", metavar="NAME",
+                   help="with --csv: a long table with one row per series and month; this "
+                   "column names the series (needs --date-column); every series is segmented")
+    p.add_argument("--month", metavar="YYYY-MM",
+                   help="with --all or --id-column: use the data up to this month only")
     p.add_argument("--exposure-column", metavar="NAME",
                    help="column with each row's exposure in months (interval counts)")
     p.add_argument("--cost", default="auto", choices=["auto", *sorted(set(COST_NAMES))],
@@ -54,6 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    add_parallel_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -103,6 +113,11 @@ def _months(col: pd.Series, path: str, name: str) -> pd.DatetimeIndex:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit code."""
+    if args.all or args.id_column is not None:
+        return _run_many(args)
+    if args.month is not None or args.workers is not None or args.scheduler is not None:
+        raise InputError("--month, --workers and --scheduler apply to many series: use --all "
+                         "or --csv FILE --id-column NAME")
     if args.series_id is not None:
         from ..panel import load_panel
 
@@ -129,3 +144,80 @@ def run(args: argparse.Namespace) -> int:
                 + render(table.round(3), "table"))
     emit(text, args.output)
     return 0
+
+
+def _run_many(args: argparse.Namespace) -> int:
+    """Every series of the panel (``--all``) or of a long CSV (``--id-column``)."""
+    from ..runner import run_panel
+
+    if args.all:
+        from ..panel import load_panel
+
+        data = load_panel(args.data)
+        where = "the panel"
+    else:
+        if not args.column or not args.date_column:
+            raise InputError("--id-column needs --column NAME (values) and --date-column NAME")
+        if args.exposure_column:
+            raise InputError("--exposure-column is for one series; a long table has months")
+        data = _read_long(args.csv, args.id_column, args.date_column, args.column)
+        where = args.csv
+    month = parse_month(args.month) if args.month else None
+    with executor_from(args) as executor, panel_progress(args, "segmenting") as bar:
+        try:
+            res = run_panel(data, month=month, tasks=("changepoints",), cost=args.cost,
+                            penalty=args.penalty, method=args.method, min_size=args.min_size,
+                            level=args.level, executor=executor, progress=bar)
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+    table = segment_table(res)
+    failed = res.failures
+    if len(failed):
+        first = failed.iloc[0]
+        print(f"resurgence: warning: {len(failed)} series of {where} not segmented "
+              f"(e.g. {first['series_id']}: {first['error']})", file=sys.stderr)
+    text = render(table, args.format)
+    if args.format == "table":
+        text = (f"# {res.series['series_id'].nunique()} series, "
+                f"{len(res.changepoints)} changepoint(s); penalty {args.penalty}, "
+                f"{round(args.level * 100)}% intervals\n" + render(table.round(3), "table"))
+    emit(text, args.output)
+    return 0
+
+
+def segment_table(res) -> pd.DataFrame:  # noqa: ANN001
+    """One row per segment of every series, with the change that opened it (as
+    :meth:`ChangepointResult.table`, plus ``series_id``)."""
+    seg, cp = res.segments, res.changepoints
+    fmt = lambda v: v.strftime("%Y-%m") if isinstance(v, pd.Timestamp) else v  # noqa: E731
+    # the k-th changepoint of a series opens its segment k + 1
+    cp = cp.assign(segment=cp.groupby("series_id").cumcount() + 2)
+    out = seg.merge(cp[["series_id", "segment", "month_lo", "month_hi", "ratio", "ratio_lo",
+                        "ratio_hi"]], on=["series_id", "segment"], how="left")
+    return pd.DataFrame({
+        "series_id": out["series_id"], "segment": out["segment"],
+        "first": out["first"].map(fmt), "last": out["last"].map(fmt), "n_obs": out["n_obs"],
+        "level": out["level"], "level_lo": out["level_lo"], "level_hi": out["level_hi"],
+        "start_lo": out["month_lo"].map(lambda v: None if pd.isna(v) else fmt(v)),
+        "start_hi": out["month_hi"].map(lambda v: None if pd.isna(v) else fmt(v)),
+        "change_ratio": out["ratio"], "ratio_lo": out["ratio_lo"], "ratio_hi": out["ratio_hi"]})
+
+
+def _read_long(path: str, id_col: str, date_col: str, value_col: str) -> pd.DataFrame:
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        frame = pd.read_csv(file, dtype={id_col: str})
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: the file is empty") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{path}: cannot read as CSV: {first}") from None
+    for col, what in ((id_col, "--id-column"), (date_col, "--date-column"),
+                      (value_col, "--column")):
+        if col not in frame.columns:
+            raise InputError(f"{path}: no column {col!r} ({what}); columns are "
+                             f"{', '.join(map(str, frame.columns))}")
+    return pd.DataFrame({"series_id": frame[id_col], "month": frame[date_col].astype(str),
+                         "value": frame[value_col]}).rename_axis(None)
