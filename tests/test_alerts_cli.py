@@ -102,6 +102,37 @@ def test_default_state_path_and_catch_up_after_missed_months(data, capsys):
     assert code == 0 and {r["month"] for r in json.loads(out)} == {"2024-03"}
 
 
+def test_a_back_fill_does_not_move_the_catch_up_point(data, tmp_path, capsys):
+    state = ["--data", str(data), "--state", str(tmp_path / "h.sqlite"), "--format", "json"]
+    code, out, _ = _run(capsys, *state, "--as-of", "2023-11-20")
+    assert {r["month"] for r in json.loads(out)} == {"2023-10"}
+    # someone judges February by hand; the next scheduled run still catches up from November
+    _run(capsys, *state, "--month", "2024-02", "--as-of", "2024-03-10")
+    code, out, _ = _run(capsys, *state, "--as-of", "2024-03-10")
+    assert sorted({r["month"] for r in json.loads(out)}) == ["2023-11", "2023-12", "2024-01",
+                                                             "2024-02"]
+
+
+def test_a_dead_receiver_costs_one_payload_s_retries_and_loses_nothing(data, tmp_path, capsys):
+    state = tmp_path / "h.sqlite"
+    with Receiver(fail_first=100) as hook:
+        args = ["--data", str(data), "--state", str(state), "--format", "json",
+                "--webhook", hook.url, "--webhook-retries", "2", "--webhook-backoff", "0",
+                "--webhook-timeout", "5", "--month", "2024-01"]
+        _run(capsys, *args)
+        with _db(state) as conn:  # a second payload waiting (as after another alert month)
+            conn.execute("INSERT INTO outbox (url, payload, run_id, created) SELECT url, payload,"
+                         " run_id, created FROM outbox")
+        n = len(hook.requests)
+        code, _, err = _run(capsys, *args)
+        with _db(state) as conn:
+            rows = conn.execute("SELECT attempts, delivered FROM outbox ORDER BY delivery_id"
+                                ).fetchall()
+    assert rows == [(4, None), (0, None)]        # both still queued, nothing lost
+    assert len(hook.requests) - n == 2           # this run tried the oldest only
+    assert "1 more webhook deliveries stay queued" in err
+
+
 def test_webhook_fails_then_recovers_delivered_exactly_once(data, tmp_path, capsys):
     state = tmp_path / "h.sqlite"
     with Receiver(fail_first=3) as hook:
@@ -131,6 +162,7 @@ def test_webhook_fails_then_recovers_delivered_exactly_once(data, tmp_path, caps
 @pytest.mark.parametrize("args,message", [
     (["--month", "2024-13"], "invalid month '2024-13'"),
     (["--month", "24-01"], "invalid month"),
+    (["--month", "0000-01"], "year 0000 is out of range"),
     (["--month", "2999-01"], "is in the future"),
     (["--month", "2024-05", "--as-of", "2024-05-20"], "not complete yet"),
     (["--data", "/nonexistent/folder"], "no such file or folder"),

@@ -13,7 +13,8 @@ from resurgence.months import (
 )
 
 
-@pytest.mark.parametrize("bad", ["2024-13", "2024-1", "24-01", "2024/01", "", "January 2024"])
+@pytest.mark.parametrize("bad", ["2024-13", "2024-1", "24-01", "2024/01", "", "January 2024",
+                                 "0000-01"])
 def test_parse_month_rejects(bad):
     with pytest.raises(InputError, match="YYYY-MM"):
         parse_month(bad)
@@ -52,3 +53,9 @@ def test_as_monthly_series_rejects_duplicates_and_text():
     with pytest.raises(SeriesError, match="numeric"):
         as_monthly_series(pd.Series(["a", "b"], index=["2024-01", "2024-02"]))
 
+
+
+def test_a_numeric_index_is_not_read_as_months():
+    # pandas would read 0 and 1 as nanoseconds after 1970 (one duplicated month)
+    with pytest.raises(SeriesError, match="holds numbers"):
+        as_monthly_series(pd.Series([1.0, 2.0], index=[0, 1]))

@@ -55,7 +55,11 @@ def parse_month(text: str) -> pd.Timestamp:
     m = _MONTH_RE.match(str(text).strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise InputError(f"invalid month {text!r}: expected YYYY-MM, e.g. 2024-01")
-    return pd.Timestamp(year=int(m.group(1)), month=int(m.group(2)), day=1)
+    try:
+        return pd.Timestamp(year=int(m.group(1)), month=int(m.group(2)), day=1)
+    except (ValueError, OverflowError):  # year 0, or outside the range of timestamps
+        raise InputError(f"invalid month {text!r}: year {m.group(1)} is out of range (expected "
+                         "YYYY-MM with a year from 1678 to 2261)") from None
 
 
 def to_month(value: Any) -> pd.Timestamp:
@@ -193,10 +197,18 @@ def as_monthly_series(y: Any, *, name: str | None = None) -> pd.Series:
     """
     if not isinstance(y, pd.Series):
         raise SeriesError("expected a pandas Series indexed by month")
-    try:
-        idx = pd.DatetimeIndex([to_month(v) for v in y.index])
-    except (InputError, ValueError, TypeError) as exc:
-        raise SeriesError(f"series index cannot be read as months: {exc}") from None
+    if pd.api.types.is_numeric_dtype(y.index.dtype) and len(y.index):
+        raise SeriesError("series index cannot be read as months: it holds numbers "
+                          f"({y.index[0]}, ...); index by month (dates, monthly periods or "
+                          "YYYY-MM strings)")
+    if (isinstance(y.index, pd.DatetimeIndex) and y.index.tz is None and len(y)
+            and bool((y.index == y.index.to_period("M").to_timestamp()).all())):
+        idx = pd.DatetimeIndex(y.index.as_unit("us"), name=None)  # month starts: no parsing
+    else:
+        try:
+            idx = pd.DatetimeIndex([to_month(v) for v in y.index])
+        except (InputError, ValueError, TypeError) as exc:
+            raise SeriesError(f"series index cannot be read as months: {exc}") from None
     if idx.has_duplicates:
         dup = sorted({format_month(v) for v in idx[idx.duplicated()]})
         raise SeriesError(f"duplicate months in series: {', '.join(dup)}")

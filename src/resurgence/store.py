@@ -248,6 +248,18 @@ class AlertStore:
         months = [m for (ms,) in rows for m in ms.split(",") if m]
         return max(months) if months else None
 
+    def last_scheduled_month(self, config: str) -> str | None:
+        """The latest month judged by a scheduled run (``--month`` omitted) for ``config``.
+
+        A run for a given ``--month`` (a back-fill, a re-run) does not move it, so the
+        next scheduled run still catches up on every month since the last scheduled
+        one. Histories written before this was recorded fall back on
+        :meth:`last_month`.
+        """
+        row = self._conn().execute("SELECT value FROM meta WHERE key = ?",
+                                   (f"scheduled:{config}",)).fetchone()
+        return row[0] if row else self.last_month(config)
+
     def raised(self, month: str, config: str) -> set[str]:
         """Series with an alert already raised for ``month`` under ``config``."""
         rows = self._conn().execute("SELECT series_id FROM alerts WHERE month = ? AND config = ?",
@@ -269,8 +281,12 @@ class AlertStore:
     # -- writing ------------------------------------------------------------------------
     def record_run(self, *, months: Iterable[str], config: str, data: str,
                    verdicts: list[dict[str, Any]], webhook: str | None = None,
-                   started: str | None = None) -> tuple[int, list[dict[str, Any]]]:
+                   started: str | None = None, scheduled: bool = False
+                   ) -> tuple[int, list[dict[str, Any]]]:
         """Write one run atomically; return its id and the verdicts with ``status`` set.
+
+        ``scheduled`` marks a run that chose its months itself (the catch-up point of
+        :meth:`last_scheduled_month`).
 
         ``status`` becomes ``new`` (an alert raised now), ``already_raised`` (flagged,
         raised by an earlier run), ``none`` (not flagged) or ``insufficient``. With
@@ -321,6 +337,11 @@ class AlertStore:
                              (webhook, json.dumps(fresh, default=str), run_id, _now()))
             conn.execute("UPDATE runs SET finished = ?, n_judged = ?, n_new = ?, n_already = ? "
                          "WHERE run_id = ?", (_now(), len(out), new, already, run_id))
+            if scheduled and months:
+                key = f"scheduled:{config}"
+                prev = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+                last = max([months[-1], *([prev[0]] if prev else [])])
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, last))
         return run_id, out
 
     def mark_attempt(self, delivery_id: int, *, ok: bool, error: str | None = None) -> None:

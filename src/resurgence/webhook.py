@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ._version import __version__
 from .errors import InputError
@@ -59,6 +59,8 @@ class DeliveryReport:
 
     delivered: list[int]
     failed: list[tuple[int, str]]
+    #: payloads left queued without an attempt because an earlier one failed this run
+    deferred: list[int] = field(default_factory=list)
 
 
 def deliver_pending(store: AlertStore, *, timeout: float = 10.0, retries: int = 3,
@@ -66,13 +68,22 @@ def deliver_pending(store: AlertStore, *, timeout: float = 10.0, retries: int = 
                     ) -> DeliveryReport:
     """Send every undelivered payload in ``store``'s outbox.
 
-    Each payload gets up to ``retries`` attempts in this run, ``backoff``,
-    ``2 * backoff``, ... seconds apart; every attempt is recorded. What still
-    fails stays queued for the next run.
+    Payloads go oldest first. Each gets up to ``retries`` attempts in this run,
+    ``backoff``, ``2 * backoff``, ... seconds apart; every attempt is recorded.
+    After a payload fails every attempt the receiver is taken to be down: the
+    later payloads of that URL are deferred to the next run without an attempt,
+    so a run against a dead receiver costs one payload's retries, not one per
+    queued payload (the queue would otherwise make every later run longer). Nothing
+    is dropped: what fails or is deferred stays queued for the next run.
     """
     delivered: list[int] = []
     failed: list[tuple[int, str]] = []
+    deferred: list[int] = []
+    down: set[str] = set()
     for delivery_id, url, payload, _ in store.pending_deliveries():
+        if url in down:
+            deferred.append(delivery_id)
+            continue
         error = "not attempted"
         for attempt in range(max(int(retries), 1)):
             if attempt:
@@ -92,4 +103,5 @@ def deliver_pending(store: AlertStore, *, timeout: float = 10.0, retries: int = 
             store.mark_attempt(delivery_id, ok=False, error=error)
         else:
             failed.append((delivery_id, error))
-    return DeliveryReport(delivered, failed)
+            down.add(url)
+    return DeliveryReport(delivered, failed, deferred)

@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         if month is not None:
             months = [month]
         else:
-            last = store.last_month(config)
+            last = store.last_scheduled_month(config)
             start = parse_month(last) + pd.offsets.MonthBegin(1) if last else latest
             months = list(month_range(min(start, latest), latest))
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -158,13 +158,16 @@ def run(args: argparse.Namespace) -> int:
         verdicts = _records(pd.concat(tables, ignore_index=True)) if tables else []
         _, recorded = store.record_run(months=[format_month(m) for m in months], config=config,
                                        data=data, verdicts=verdicts, webhook=args.webhook,
-                                       started=started)
+                                       started=started, scheduled=month is None)
         _emit(recorded, months, args, state)
         report = deliver_pending(store, timeout=args.webhook_timeout,
                                  retries=args.webhook_retries, backoff=args.webhook_backoff)
     for delivery_id, error in report.failed:
         print(f"resurgence: warning: webhook delivery {delivery_id} failed ({error}); it stays "
               f"queued in {state} and is retried by the next run", file=sys.stderr)
+    if report.deferred:
+        print(f"resurgence: warning: {len(report.deferred)} more webhook deliveries stay queued "
+              "for the next run (the receiver is down)", file=sys.stderr)
     new = sum(r["status"] == "new" for r in recorded)
     return errors.EXIT_ALERT if new else errors.EXIT_OK
 
