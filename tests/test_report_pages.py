@@ -8,7 +8,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from resurgence import load_panel
 from resurgence.report import build_report
-from resurgence.report.pages.summary import PENDING
 from resurgence.report.selection import area_streams, governorate_series, publisher_pairs
 from resurgence.report.style import report_style
 
@@ -26,8 +25,8 @@ def report(panel):
 def test_default_month_and_page_order(report):
     assert report.pdf_name == "resurgence-2025-11.pdf"
     names = [f.name for f in report.figures]
-    assert names[:2] == ["summary", "coverage"]
-    assert names[2:6] == ["area-sohr-sdf-areas", "area-ric-nes", "area-sohr-regime-desert",
+    assert names[:3] == ["summary", "alerts", "coverage"]
+    assert names[3:7] == ["area-sohr-sdf-areas", "area-ric-nes", "area-sohr-regime-desert",
                           "area-cep-central-syria"]
     assert any(n == "governorates" or n.startswith("governorates-") for n in names)
     assert "area-ucdp-syria" in names          # the bundled UCDP events, 2016-2019
@@ -115,16 +114,14 @@ def test_area_page_draws_points_bars_and_changepoints(report):
     assert "Segment levels" in text and "×" in text
 
 
-def test_summary_cites_the_months_figures_and_says_what_is_missing(report):
+def test_summary_cites_the_months_figures_and_the_months_alerts(report):
     fig = report.figures[0].figure
     text = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
     assert "SOHR · SDF-held areas · attacks" in text
     assert "20 [1]" in text  # November 2025: 20 attacks, with its source note
     assert "shafaq.com" in text
-    import importlib.util
-    missing = [w for m, w in PENDING if importlib.util.find_spec(m) is None]
-    for what in missing:
-        assert what in text.replace("\n", " ")
+    # the month's alerts: none in November 2025, and the summary says how many were judged
+    assert "No alert in November 2025: none of the 4 series" in text.replace("\n", " ")
 
 
 def test_sources_page_lists_every_publisher_and_the_ucdp_citation(report, panel):
@@ -177,3 +174,29 @@ def test_seasonal_page_shows_ramadan_and_trend_with_intervals(report):
     eff = res.effects.set_index("term")
     assert eff.at["ramadan", "rr_low"] < eff.at["ramadan", "rate_ratio"] < eff.at["ramadan",
                                                                                    "rr_high"]
+
+
+def test_alerts_page_and_markers_follow_the_monthly_run(panel):
+    from resurgence import evaluate_month
+    from resurgence.report.pages.alerts import alert_history
+
+    rep = build_report(panel, month="2024-03")
+    names = [f.name for f in rep.figures]
+    assert names[1] == "alerts"  # right after the summary
+    page = rep.figures[1]
+    text = " ".join(t.get_text() for ax in page.figure.axes for t in ax.texts)
+    ref = evaluate_month(rep.context.panel, "2024-03")
+    flagged = ref[ref["flag"]]
+    assert len(flagged) == 2
+    for _, row in flagged.iterrows():
+        assert rep.context.series_label(row["series_id"]) in text.replace("\n", " ")
+    assert "farrington" in text and "high" in text
+    # markers: the months the monthly run flagged, each judged with the data known then
+    hist = alert_history(rep.context, "cep/central_syria/all/combatants")
+    assert [m.strftime("%Y-%m") for m in hist.index] == ["2024-03"]
+    area = next(f for f in rep.figures if f.name == "area-cep-central-syria")
+    legend = [t.get_text() for ax in area.figure.axes if ax.get_legend()
+              for t in ax.get_legend().get_texts()]
+    assert "alert raised that month" in legend
+    summary = " ".join(t.get_text() for ax in rep.figures[0].figure.axes for t in ax.texts)
+    assert "2 alert(s) in March 2024" in summary

@@ -1,11 +1,12 @@
 """The bundled page kinds; importing this package registers them (see ``registry``).
 
-A page that depends on a capability still to come (the month's alerts and alert
-markers) is a module added here when it lands; ``forecast`` (the fan on the area
-pages) and ``seasonal`` (seasonal and Ramadan effects) came with issue #5.
+A capability's pages are a module here: ``forecast`` (the fan on the area pages),
+``seasonal`` (seasonal and Ramadan effects) and ``alerts`` (the month's alerts and
+the alert markers on the area pages).
 """
 
 from . import (  # noqa: F401
+    alerts,
     coverage,
     forecast,
     publishers,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 
 import numpy as np
@@ -14,12 +13,9 @@ from ..registry import ReportFigure, register_page
 from ..selection import area_streams
 from ..style import PAGE_SIZE, body, new_page
 from ..table import Table, draw_table
+from .alerts import summary_lines
 
 QUAL = {"exact": "", "at_least": "≥ ", "about": "≈ ", "at_most": "≤ "}
-#: Capabilities whose pages are added when their modules are part of the package.
-PENDING = (("resurgence.alerts", "the month's escalation alerts and alert markers"),
-           ("resurgence.forecast", "forecast fans"),
-           ("resurgence.seasonal", "seasonal and Ramadan effects"))
 
 
 def _num(v: float) -> str:
@@ -170,18 +166,16 @@ def build(ctx: ReportContext) -> list[ReportFigure]:
 
     ax3 = fig.add_axes((0.67, lo, 0.31, top2 - lo))
     ax3.set_axis_off()
-    missing = [what for mod, what in PENDING if importlib.util.find_spec(mod) is None]
     text = ("How to read it. A level is the monthly rate over a stretch of months with no "
             f"change; the interval holds the true rate with {pct}% confidence. A change is "
             "the ratio of the new level to the old; 'between' gives the months it may have "
             "happened in. Figures over longer or odd intervals (running-total differences, "
             "annual totals) count with their length in months. 'Months covered': the share of "
             "the months between a series' first and last figure that some figure covers.")
-    paras = [textwrap.fill(text, 60)]
-    if missing:
-        paras.append(textwrap.fill("Not in this briefing yet: " + "; ".join(missing)
-                                   + ". These pages are added when those capabilities are "
-                                   "part of resurgence.", 60))
+    alert_lines = summary_lines(ctx)
+    paras = ["\n".join(textwrap.fill(line, 60, subsequent_indent="  " if line.startswith("•")
+                                      else "") for line in alert_lines),
+             textwrap.fill(text, 60)]
     ax3.text(0, 1, "\n\n".join(paras), transform=ax3.transAxes, ha="left", va="top",
              fontsize=7.6, color="0.2", linespacing=1.3)
     return [ReportFigure("summary", f"Briefing for {ctx.month_name}: summary", fig)]
