@@ -12,7 +12,9 @@ nominal rate.
 Escalations: 10-year series (seasonal or not at random), an escalation of x2, x3
 or x5 the baseline mean lasting 1, 2 or 3 months injected at the last
 months; the probability that the verdict flags the first month, and that it
-has flagged by the second month, is printed by size and duration and by mean.
+has flagged by the second and by the third month (months judged prospectively,
+each with the data up to it; a 1-month escalation is over in the second month),
+is printed by size and duration and by mean.
 
 Usage (from the repository root)::
 
@@ -107,10 +109,11 @@ def _escalation_cell(args: tuple) -> list[dict]:
     for _ in range(n_series):
         seasonal = bool(rng.integers(2))
         y = simulate(rng, mean, phi, years, seasonal, False, (ratio, duration, onset))
-        out = rs.monitor(y.iloc[:onset + 2], start=y.index[onset])
-        first, second = bool(out["flag"].iloc[0]), bool(out["flag"].iloc[1])
+        out = rs.monitor(y.iloc[:onset + 3], start=y.index[onset])
+        flags = out["flag"].astype(bool).to_numpy()
         rows.append({"ratio": ratio, "duration": duration, "mean": mean, "phi": phi,
-                     "first": first, "by_second": first or second,
+                     "first": bool(flags[0]), "by_second": bool(flags[:2].any()),
+                     "by_third": bool(flags[:3].any()),
                      "detectors_first": out["detectors"].iloc[0]})
     return rows
 
@@ -171,8 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     t2 = time.perf_counter()
     print(f"\n# Escalations: {len(es)} series (10 years; onset judged with the data up to it), "
           f"{t2 - t1:.0f} s")
-    pod = es.groupby(["ratio", "duration"])[["first", "by_second"]].mean().unstack("duration")
-    print("\n## probability of detection in the first month / by the second month, "
+    pod = es.groupby(["ratio", "duration"])[["first", "by_second", "by_third"]].mean().unstack(
+        "duration")
+    print("\n## probability of detection in the first month / by the second / by the third, "
           "by size (rows) and duration in months (columns), all means and dispersions")
     print(pod.round(2).to_string())
     pod_mean = es.groupby(["ratio", "mean"])[["first", "by_second"]].mean().unstack("mean")
