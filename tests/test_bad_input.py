@@ -189,3 +189,58 @@ def test_bundled_data_is_valid(capsys):
     code, out, err = _run(capsys, ["validate"])
     assert code == 0
     assert out.startswith("valid: ")
+
+
+# --- single-file cases (a copy of the small reports.csv keeps them fast) ---------------
+
+SMALL = "reports.csv"
+
+
+@pytest.fixture
+def small_copy(tmp_path: Path) -> Path:
+    target = tmp_path / SMALL
+    shutil.copy(DATA / SMALL, target)
+    return target
+
+
+def _first_primary_period(rows: list[list[str]]) -> int:
+    return next(i for i, r in enumerate(rows[1:], start=1)
+                if r[COL["use"]] == "primary" and r[COL["kind"]] == "period")
+
+
+def _corrupt_cell(path: Path, column: str, value: str) -> int:
+    rows = _rows(path)
+    i = _first_primary_period(rows)
+    rows[i][COL[column]] = value
+    _write(path, rows)
+    return i + 1  # the file line (the header is line 1)
+
+
+def _failure_at(table, line: int, column: str, check: str):
+    hit = table[(table["row"] == line) & (table["column"] == column) & (table["check"] == check)]
+    assert len(hit) == 1, table.to_string()
+    return hit.iloc[0]
+
+
+def test_period_without_start_is_reported_not_crashed(small_copy, capsys):
+    """pandera drops the null cell from its failure cases; the row is still reported."""
+    line = _corrupt_cell(small_copy, "start", "")
+    code, _, err = _run(capsys, ["validate", str(small_copy)])
+    assert code == 1, err
+    assert any(SMALL in l and f" {line} " in l and " start " in l
+               and "start_required_for_periods" in l for l in err.splitlines()), err
+    with pytest.raises(DataValidationError) as info:
+        load_observations([small_copy], warn=False)
+    failure = _failure_at(info.value.failures, line, "start", "start_required_for_periods")
+    assert failure["value"] == "" and failure["file"].endswith(SMALL)
+    code, _, err = _run(capsys, ["series", "--data", str(small_copy), "--intervals"])
+    assert code == 1 and "internal error" not in err
+
+
+def test_running_tally_may_leave_its_start_blank(small_copy, capsys):
+    rows = _rows(small_copy)
+    i = _first_primary_period(rows)
+    rows[i][COL["start"]], rows[i][COL["kind"]] = "", "cumulative"
+    _write(small_copy, rows)
+    assert _run(capsys, ["validate", str(small_copy)])[0] == 0
+

@@ -71,6 +71,7 @@ def _schema_failures(frame: pd.DataFrame, already: set[tuple[int, str]]) -> list
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
     out: list[Failure] = []
+    done: set[tuple[int, str, str]] = set()
     for case in cases.itertuples(index=False):
         check = _check_name(case.check)
         column = case.column if isinstance(case.column, str) else ""
@@ -80,20 +81,26 @@ def _schema_failures(frame: pd.DataFrame, already: set[tuple[int, str]]) -> list
                         "value": case.failure_case, "message": _MESSAGES.get(check, check)})
             continue
         idx = int(idx)
-        if check in BLAME and column not in BLAME[check]:
-            continue
-        if (idx, column) in already:
-            continue  # the cell already failed to parse
-        value = frame.at[idx, column] if column in frame.columns else case.failure_case
-        if isinstance(value, pd.Timestamp):
-            value = value.strftime("%Y-%m-%d")
-        message = _MESSAGES.get(check, check)
-        if check == "in_vocabulary":
-            vocab = {"source": "publishers", "area": "areas", "region": "regions",
-                     "measure": "measures"}.get(column, column)
-            message = message.format(vocab=vocab)
-        out.append({"file": frame.at[idx, "_file"], "row": int(frame.at[idx, "_line"]),
-                    "column": column, "check": check, "value": value, "message": message})
+        # A frame-level rule fails whole rows; pandera lists the row's non-null cells
+        # only, so the blamed cell itself (e.g. a blank start) may be missing from the
+        # cases. Report the row against the rule's blamed columns, whichever cell came.
+        columns = BLAME.get(check, (column,))
+        for col in columns:
+            if (idx, col, check) in done or (idx, col) in already:
+                continue  # reported, or the cell already failed to parse
+            done.add((idx, col, check))
+            value = frame.at[idx, col] if col in frame.columns else case.failure_case
+            if isinstance(value, pd.Timestamp):
+                value = value.strftime("%Y-%m-%d")
+            elif value is pd.NaT:
+                value = ""
+            message = _MESSAGES.get(check, check)
+            if check == "in_vocabulary":
+                vocab = {"source": "publishers", "area": "areas", "region": "regions",
+                         "measure": "measures"}.get(col, col)
+                message = message.format(vocab=vocab)
+            out.append({"file": frame.at[idx, "_file"], "row": int(frame.at[idx, "_line"]),
+                        "column": col, "check": check, "value": value, "message": message})
     return out
 
 
