@@ -244,3 +244,64 @@ def test_running_tally_may_leave_its_start_blank(small_copy, capsys):
     _write(small_copy, rows)
     assert _run(capsys, ["validate", str(small_copy)])[0] == 0
 
+def test_oversized_count_is_rejected_with_the_bound(small_copy, capsys):
+    line = _corrupt_cell(small_copy, "value", "99999999999999999999999")
+    code, _, err = _run(capsys, ["series", "--data", str(small_copy), "--format", "csv"])
+    assert code == 1 and "internal error" not in err
+    with pytest.raises(DataValidationError) as info:
+        load_observations([small_copy], warn=False)
+    failure = _failure_at(info.value.failures, line, "value", "count_bound")
+    assert failure["value"] == "99999999999999999999999"  # as written, not 1e+23
+    assert "9,007,199,254,740,991" in failure["message"]
+
+
+def test_the_largest_accepted_count_survives_the_int64_cast(small_copy, capsys):
+    from resurgence.checks import MAX_COUNT
+
+    _corrupt_cell(small_copy, "value", str(MAX_COUNT))
+    assert _run(capsys, ["validate", str(small_copy)])[0] == 0
+    code, out, err = _run(capsys, ["series", "--data", str(small_copy), "--format", "csv"])
+    assert code == 0, err
+    assert f",{MAX_COUNT}," in out
+
+
+@pytest.mark.parametrize("written", ["1e3", "1E3", "inf", "1_000", "0x10"])
+def test_counts_must_be_written_in_plain_digits(small_copy, capsys, written):
+    line = _corrupt_cell(small_copy, "value", written)
+    code, _, err = _run(capsys, ["validate", str(small_copy)])
+    assert code == 1 and "Traceback" not in err
+    with pytest.raises(DataValidationError) as info:
+        load_observations([small_copy], warn=False)
+    table = info.value.failures
+    assert len(table) == 1, table.to_string()  # one failure, not a second "missing value"
+    failure = table.iloc[0]
+    assert (failure["row"], failure["column"], failure["value"]) == (line, "value", written)
+    assert failure["check"] in ("plain_decimal", "numeric")
+    if written in ("1e3", "1E3", "inf"):
+        assert failure["check"] == "plain_decimal" and "plain digits" in failure["message"]
+
+
+def test_header_only_file_is_an_error_naming_the_file(tmp_path, capsys):
+    path = tmp_path / "only_header.csv"
+    path.write_text(",".join(HEADER) + "\n\n", encoding="utf-8")
+    code, out, err = _run(capsys, ["validate", str(path)])
+    assert code == 1
+    assert "valid:" not in out
+    assert any("only_header.csv" in l and "not_empty" in l and "no data rows" in l
+               for l in err.splitlines()), err
+
+
+def test_negative_value_is_shown_as_written(small_copy):
+    line = _corrupt_cell(small_copy, "value", "-3")
+    with pytest.raises(DataValidationError) as info:
+        load_observations([small_copy], warn=False)
+    assert _failure_at(info.value.failures, line, "value", "non_negative")["value"] == "-3"
+
+
+def test_blank_lines_between_rows_are_skipped(small_copy, capsys):
+    lines = small_copy.read_text(encoding="utf-8").split("\n")
+    lines.insert(3, "")
+    small_copy.write_text("\n".join(lines), encoding="utf-8")
+    code, out, err = _run(capsys, ["validate", str(small_copy)])
+    assert code == 0, err
+    assert out.startswith(f"valid: {len(lines) - 3} observations")

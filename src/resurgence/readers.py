@@ -2,10 +2,11 @@
 
 Every problem is reported as a failure naming the file, the line (the header is
 line 1), the column and the rule, instead of a parser traceback: non-UTF-8
-bytes, an empty file, a missing or unknown column, a row with the wrong number
-of fields, an unterminated quote, a date that does not exist, a number that is
-not a number. Rows that parse are returned typed, with ``_file`` and ``_line``
-bookkeeping columns so later checks can point back at the cell.
+bytes, an empty file or one with a header and no rows, a missing or unknown
+column, a row with the wrong number of fields, an unterminated quote, a date that does not exist, a number that is not a number or
+is not written in plain digits (``1e3``, ``inf``). Rows that parse are returned
+typed, with ``_file`` and ``_line`` bookkeeping columns so later checks can point
+back at the cell.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ Failure = dict  # keys: file, row, column, check, value, message
 
 _DATE_COLUMNS = ("start", "end")
 _NUMBER_COLUMNS = ("value", "date_error_days")
+#: Numbers are written in plain decimal digits (an optional sign and decimal part): a
+#: count is the number as the source states it, so ``1e3``, ``inf`` or ``1_000`` are
+#: typing errors, not numbers to interpret.
+_PLAIN_DECIMAL = r"[+-]?(\d+(\.\d*)?|\.\d+)"
 
 
 def _failure(file: str, row: int, column: str, check: str, value: object, message: str) -> Failure:
@@ -81,7 +86,9 @@ def read_observation_file(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, l
     -------
     frame : pandas.DataFrame
         The rows that could be parsed, typed (dates as timestamps, numbers as
-        floats, empty optional text as NaN), with ``_file`` and ``_line``.
+        floats, empty optional text as NaN), with ``_file`` and ``_line``, and
+        ``_value_text`` / ``_date_error_days_text`` holding the numbers as written
+        (so a message can show ``-3`` as the file has it, not ``-3.0``).
     failures : list of dict
         One entry per problem: ``file, row, column, check, value, message``.
     """
@@ -135,7 +142,7 @@ def read_observation_file(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, l
 
     rows, lines = [], []
     for line, fields in records[1:]:
-        if len(fields) == 1 and fields[0].strip() == "":
+        if not fields or (len(fields) == 1 and fields[0].strip() == ""):
             continue  # blank line
         if len(fields) != len(header):
             col = header[len(fields)] if len(fields) < len(header) else f"(field {len(fields)})"
@@ -144,6 +151,11 @@ def read_observation_file(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, l
             continue
         rows.append(fields)
         lines.append(line)
+    if not rows and not any(f["row"] is not None and f["row"] > 1 for f in failures):
+        failures.append(_failure(name, 1, "(rows)", "not_empty", "",
+                                 "the file has a header but no data rows: a data file must "
+                                 "hold at least one observation"))
+        return empty, failures
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     for col in OBSERVATION_COLUMNS:
         if col not in frame.columns:
@@ -181,11 +193,21 @@ def _coerce(frame: pd.DataFrame, name: str, failures: list[Failure],
             out[col] = parsed
         elif col in _NUMBER_COLUMNS:
             parsed = pd.to_numeric(s.where(s != ""), errors="coerce")
-            for i in np.flatnonzero(parsed.isna().to_numpy() & (s != "").to_numpy()):
-                if (i, col) not in bad_cells:
+            plain = s.str.fullmatch(_PLAIN_DECIMAL).to_numpy(dtype=bool)
+            for i in np.flatnonzero((s != "").to_numpy() & ~plain):
+                if (i, col) in bad_cells:
+                    continue
+                if pd.isna(parsed.iat[i]):
                     failures.append(_failure(name, lines[i], col, "numeric", s.iat[i],
                                              f"{s.iat[i]!r} is not a number"))
-            out[col] = parsed.astype(float)
+                else:
+                    failures.append(_failure(
+                        name, lines[i], col, "plain_decimal", s.iat[i],
+                        f"{s.iat[i]!r} is not written in plain digits: write numbers as digits, "
+                        "e.g. 1000 (no exponent such as 1e3, no inf, no digit separators)"))
+                    bad_cells.add((i, col))
+            out[col] = parsed.where(plain | (s == "")).astype(float)
+            out[f"_{col}_text"] = s.astype(object)  # the cell as written, for messages
         else:
             out[col] = s.where(s != "", np.nan).astype(object)
         if col in REQUIRED_COLUMNS and col != "start":

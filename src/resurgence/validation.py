@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .checks import BLAME
+from .checks import BLAME, MAX_COUNT
 from .errors import DataValidationError, DataWarning
 from .readers import Failure, discover_files, read_observation_file
 from .reference import default_series_dir, load_reference
@@ -46,6 +46,7 @@ _MESSAGES = {
     "greater_than_or_equal_to": "below the allowed minimum",
     "greater_than": "must be positive",
     "integer_valued": "counts must be whole numbers",
+    "count_bound": f"larger than any count accepted (at most {MAX_COUNT:,}): a typing error?",
     "not_nullable": "required value is missing",
     "start_before_end": "the interval ends before (or when) it starts",
     "start_required_for_periods": "a period needs a start date (only running tallies may omit it)",
@@ -62,6 +63,30 @@ def _check_name(raw: str) -> str:
         return "non_negative"
     name = re.sub(r"\(.*\)$", "", raw).strip()
     return {"field_uniqueness": "unique", "greater_than": "positive"}.get(name, name)
+
+
+def _shown(frame: pd.DataFrame, idx: int, column: str, fallback: object) -> object:
+    """The offending value as the file wrote it where the reader kept the text."""
+    text_col = f"_{column}_text"
+    if text_col in frame.columns and isinstance(frame.at[idx, text_col], str):
+        return frame.at[idx, text_col]
+    value = frame.at[idx, column] if column in frame.columns else fallback
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float | np.floating) and float(value).is_integer() and abs(value) < 2**53:
+        return str(int(value))  # -3, not -3.0
+    return value
+
+
+def _message(check: str, column: str, value: object) -> str:
+    message = _MESSAGES.get(check, check)
+    if check == "in_vocabulary":
+        vocab = {"source": "publishers", "area": "areas", "region": "regions",
+                 "measure": "measures"}.get(column, column)
+        message = message.format(vocab=vocab)
+    return message
 
 
 def _schema_failures(frame: pd.DataFrame, already: set[tuple[int, str]]) -> list[Failure]:
@@ -89,18 +114,10 @@ def _schema_failures(frame: pd.DataFrame, already: set[tuple[int, str]]) -> list
             if (idx, col, check) in done or (idx, col) in already:
                 continue  # reported, or the cell already failed to parse
             done.add((idx, col, check))
-            value = frame.at[idx, col] if col in frame.columns else case.failure_case
-            if isinstance(value, pd.Timestamp):
-                value = value.strftime("%Y-%m-%d")
-            elif value is pd.NaT:
-                value = ""
-            message = _MESSAGES.get(check, check)
-            if check == "in_vocabulary":
-                vocab = {"source": "publishers", "area": "areas", "region": "regions",
-                         "measure": "measures"}.get(col, col)
-                message = message.format(vocab=vocab)
+            value = _shown(frame, idx, col, case.failure_case)
             out.append({"file": frame.at[idx, "_file"], "row": int(frame.at[idx, "_line"]),
-                        "column": col, "check": check, "value": value, "message": message})
+                        "column": col, "check": check, "value": value,
+                        "message": _message(check, col, value)})
     return out
 
 
@@ -214,7 +231,8 @@ def load_observations(
         raise DataValidationError(
             f"{len(table)} problem(s) in {nfiles} file(s); nothing was loaded", table
         )
-    obs = obs.reset_index(drop=True)
+    text_cols = [c for c in obs.columns if c.startswith("_") and c.endswith("_text")]
+    obs = obs.drop(columns=text_cols).reset_index(drop=True)
     if warn:
         report = consistency_report(obs)
         if len(report):
