@@ -142,7 +142,7 @@ FILE_CORRUPTIONS = [
     ("missing column", "1", "value", "column_present"),
     ("unknown column", "1", "colour", "known_column"),
     ("extra field", "4", "(field", "field_count"),
-    ("unterminated quote", "4", "(row)", "csv_syntax"),
+    ("unterminated quote", "4", "source", "csv_syntax"),  # the field the quote opened
     ("non-utf8", "4", "", "utf8"),
 ]
 
@@ -296,6 +296,32 @@ def test_negative_value_is_shown_as_written(small_copy):
     with pytest.raises(DataValidationError) as info:
         load_observations([small_copy], warn=False)
     assert _failure_at(info.value.failures, line, "value", "non_negative")["value"] == "-3"
+
+
+def test_region_alias_names_the_canonical_form(small_copy):
+    line = _corrupt_cell(small_copy, "region", "Deir Ezzor")
+    with pytest.raises(DataValidationError) as info:
+        load_observations([small_copy], warn=False)
+    failure = _failure_at(info.value.failures, line, "region", "in_vocabulary")
+    assert "did you mean 'Deir ez-Zor'?" in failure["message"]
+
+
+def test_near_miss_of_a_vocabulary_value_is_suggested(small_copy):
+    line = _corrupt_cell(small_copy, "area", "sdf_area")
+    with pytest.raises(DataValidationError) as info:
+        load_observations([small_copy], warn=False)
+    assert "did you mean 'sdf_areas'?" in _failure_at(
+        info.value.failures, line, "area", "in_vocabulary")["message"]
+
+
+def test_quote_in_a_later_field_names_that_field(small_copy, capsys):
+    lines = small_copy.read_text(encoding="utf-8").split("\n")
+    cut = lines[3].index(",reports/") + 1
+    lines[3] = lines[3][:cut] + '"' + lines[3][cut:]
+    small_copy.write_text("\n".join(lines), encoding="utf-8")
+    code, _, err = _run(capsys, ["validate", str(small_copy)])
+    assert code == 1
+    assert any(" 4 " in l and "source_url" in l and "csv_syntax" in l for l in err.splitlines()), err
 
 
 def test_blank_lines_between_rows_are_skipped(small_copy, capsys):

@@ -3,7 +3,8 @@
 Every problem is reported as a failure naming the file, the line (the header is
 line 1), the column and the rule, instead of a parser traceback: non-UTF-8
 bytes, an empty file or one with a header and no rows, a missing or unknown
-column, a row with the wrong number of fields, an unterminated quote, a date that does not exist, a number that is not a number or
+column, a row with the wrong number of fields, an unterminated quote (naming the
+field it opened in), a date that does not exist, a number that is not a number or
 is not written in plain digits (``1e3``, ``inf``). Rows that parse are returned
 typed, with ``_file`` and ``_line`` bookkeeping columns so later checks can point
 back at the cell.
@@ -114,8 +115,13 @@ def read_observation_file(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, l
             records.append((line_before + 1, fields))
             line_before = reader.line_num
     except csv.Error as exc:
-        failures.append(_failure(name, line_before + 1, "(row)", "csv_syntax", "",
-                                 f"malformed CSV: {exc}"))
+        header = records[0][1] if records else []
+        field = _open_quote_field(text, line_before)
+        column = ("(row)" if field is None else
+                  header[field].strip() if field < len(header) else f"(field {field + 1})")
+        failures.append(_failure(name, line_before + 1, column, "csv_syntax", "",
+                                 f"malformed CSV: {exc}" + ("" if field is None else
+                                 f" (the quoted field {column!r} opened on this line)")))
     if not records:
         failures.append(_failure(name, 1, "(header)", "not_empty", "", "no header row"))
         return empty, failures
@@ -174,6 +180,36 @@ def read_observation_file(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, l
                                          "cell holds bytes that are not UTF-8; save the file as UTF-8"))
                 bad_cells.add((i, col))
     return _coerce(frame, name, failures, bad_cells), failures
+
+
+def _open_quote_field(text: str, line_before: int) -> int | None:
+    """0-based index of the quoted field that broke the record starting after
+    ``line_before`` lines (a quote never closed, or text after a closing quote)."""
+    lines = io.StringIO(text, newline="").readlines()  # the lines csv.reader counts
+    record = "".join(lines[line_before:])
+    field, i, n = 0, 0, len(record)
+    while i < n:
+        if record[i] == '"':  # a quoted field: find its closing quote
+            j = i + 1
+            while True:
+                j = record.find('"', j)
+                if j < 0:
+                    return field  # never closed
+                if j + 1 < n and record[j + 1] == '"':
+                    j += 2  # escaped quote
+                    continue
+                break
+            i = j + 1
+            if i < n and record[i] not in ",\r\n":
+                return field  # text after the closing quote
+        else:
+            while i < n and record[i] not in ',\r\n':
+                i += 1
+        if i >= n or record[i] in "\r\n":
+            return None
+        field += 1
+        i += 1
+    return None
 
 
 def _coerce(frame: pd.DataFrame, name: str, failures: list[Failure],

@@ -13,6 +13,7 @@ data keeps what the source said.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import warnings
@@ -22,10 +23,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .checks import BLAME, MAX_COUNT
-from .errors import DataValidationError, DataWarning
+from .checks import BLAME, MAX_COUNT, vocabulary
+from .errors import DataValidationError, DataWarning, UnknownRegionError
 from .readers import Failure, discover_files, read_observation_file
-from .reference import default_series_dir, load_reference
+from .reference import canonical_region, default_series_dir, load_reference
 from .schemas import OBSERVATION_COLUMNS, ObservationSchema
 
 __all__ = [
@@ -85,8 +86,24 @@ def _message(check: str, column: str, value: object) -> str:
     if check == "in_vocabulary":
         vocab = {"source": "publishers", "area": "areas", "region": "regions",
                  "measure": "measures"}.get(column, column)
-        message = message.format(vocab=vocab)
+        message = message.format(vocab=vocab) + _suggestion(vocab, value)
     return message
+
+
+def _suggestion(vocab: str, value: object) -> str:
+    """``; did you mean X?`` for an alias or a near miss of a vocabulary value."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    if vocab == "regions":
+        try:
+            canon = canonical_region(value)
+        except UnknownRegionError:
+            canon = None
+        if canon is not None and canon != value:
+            return (f"; did you mean {canon!r}? ({value!r} is an alias: data files use the "
+                    "canonical name)")
+    near = difflib.get_close_matches(value, sorted(vocabulary(vocab)), n=1, cutoff=0.8)
+    return f"; did you mean {near[0]!r}?" if near else ""
 
 
 def _schema_failures(frame: pd.DataFrame, already: set[tuple[int, str]]) -> list[Failure]:
