@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -244,6 +245,7 @@ def test_running_tally_may_leave_its_start_blank(small_copy, capsys):
     _write(small_copy, rows)
     assert _run(capsys, ["validate", str(small_copy)])[0] == 0
 
+
 def test_oversized_count_is_rejected_with_the_bound(small_copy, capsys):
     line = _corrupt_cell(small_copy, "value", "99999999999999999999999")
     code, _, err = _run(capsys, ["series", "--data", str(small_copy), "--format", "csv"])
@@ -322,6 +324,30 @@ def test_quote_in_a_later_field_names_that_field(small_copy, capsys):
     code, _, err = _run(capsys, ["validate", str(small_copy)])
     assert code == 1
     assert any(" 4 " in l and "source_url" in l and "csv_syntax" in l for l in err.splitlines()), err
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_validate_warnings_in_a_machine_format_parse(capsys, fmt):
+    from resurgence.validation import consistency_report
+
+    code, out, err = _run(capsys, ["validate", "--warnings", "--format", fmt])
+    assert code == 0
+    assert err.startswith("valid: ")  # the status line is on standard error
+    rows = json.loads(out) if fmt == "json" else list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == len(consistency_report(load_observations(warn=False)))
+    assert rows and rows[0]["check"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_validate_warnings_without_any_still_parse(small_copy, capsys, fmt):
+    rows = _rows(small_copy)
+    _write(small_copy, rows[:2])  # one row: nothing to contradict
+    code, out, err = _run(capsys, ["validate", "--warnings", "--format", fmt, str(small_copy)])
+    assert code == 0 and "valid: 1 observations" in err
+    if fmt == "json":
+        assert json.loads(out) == []
+    else:
+        assert next(csv.reader(io.StringIO(out)))[0] == "check"
 
 
 def test_blank_lines_between_rows_are_skipped(small_copy, capsys):
