@@ -251,9 +251,17 @@ def _via(source: str, url: str) -> str:
     return dom
 
 
+#: Flags in the raw tables' notes that make a row ``low`` confidence: the page contradicts
+#: itself (two figures for the same count: "INTERNAL INCONSISTENCY", "INCONSISTENT"), or its
+#: scope or period is uncertain. Regional or component lines that do not add up are not a
+#: confidence matter: ``resurgence validate --warnings`` lists them.
+LOW_CONFIDENCE_FLAGS = (r"LOW CONFIDENCE|AMBIGUOUS|unverified|APPROXIMATE PERIOD"
+                        r"|INTERNAL INCONSISTENCY|INCONSISTENT")
+
+
 def _confidence(note: str, via: str, error_days: float) -> str:
     text = note or ""
-    if re.search(r"LOW CONFIDENCE|AMBIGUOUS|unverified|APPROXIMATE PERIOD", text):
+    if re.search(LOW_CONFIDENCE_FLAGS, text):
         return "low"
     if via or (error_days or 0) > 7:
         return "medium"

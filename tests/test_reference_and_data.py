@@ -88,3 +88,14 @@ def test_every_figure_of_the_sohr_tables_is_in_the_data(shared_sources):
         assert len(rows) == cells, raw
     other = pd.read_csv(shared_sources / "other" / "monthly.csv")
     assert (obs["obs_id"].str.match(r"^oth-m-\d{3}$")).sum() == len(other)
+
+
+def test_rows_from_pages_that_contradict_themselves_are_low_confidence():
+    """data/series/README.md: confidence low = the page contradicts itself (the raw
+    tables flag it in the note) or its scope or period is uncertain."""
+    obs = load_observations(warn=False)
+    flagged = obs[obs["note"].fillna("").str.contains(
+        r"INTERNAL INCONSISTENCY|INCONSISTENT|LOW CONFIDENCE")]
+    assert {"oth-m-127", "oth-m-266", "oth-m-267", "oth-m-323", "oth-m-401"} <= set(flagged["obs_id"])
+    wrong = flagged.loc[flagged["confidence"] != "low", "obs_id"].tolist()
+    assert not wrong, f"flagged as contradicting itself but not low confidence: {wrong}"
