@@ -163,6 +163,8 @@ ASSASSINATION_MEASURE = {
     "combatants": "cell_killings_combatants",
 }
 
+CLUSTER_326328 = "same-day cluster 326328-326406 whose totals go down (DATES.md section 5.1): not differenced; 326340, the maximum (56 operations / 149 dead), is used"
+
 #: use/choice decisions: (table, raw row, measure or "*") -> (use, why)
 DECISIONS: dict[tuple[str, int, str], tuple[str, str]] = {
     # --- SOHR monthly -----------------------------------------------------------------
@@ -171,8 +173,7 @@ DECISIONS: dict[tuple[str, int, str], tuple[str, str]] = {
     ("monthly", 20, "civilians"): ("duplicate", "same figure in SOHR's SDF-areas report 279329, which is used for November 2022"),
     ("monthly", 20, "isis_members"): ("duplicate", "same figure in SOHR's SDF-areas report 279329, which is used for November 2022"),
     # --- SOHR cumulative (DATES.md section 5) -------------------------------------------
-    **{("cumulative", r, "*"): ("superseded", "same-day cluster 326328-326406 whose totals go down (DATES.md section 5.1): not differenced; 326340, the maximum (56 operations / 149 dead), is used") for r in (83, 84, 85, 86)},
-    **{("cumulative", r, "*"): ("superseded", "same-day cluster 326328-326406 whose totals go down (DATES.md section 5.1): not differenced; 326340, the maximum (56 operations / 149 dead), is used") for r in (93, 94, 95, 96, 97, 98)},
+    **{("cumulative", r, "*"): ("superseded", CLUSTER_326328) for r in (83, 84, 85, 86, 93, 94, 95, 96, 97, 98)},
     ("cumulative", 11, "fatalities"): ("excluded", "definition change, not time (DATES.md section 5.3): 69 excludes the 94 civilians listed separately, while the 145 before and 455 after include them; not differenced"),
     ("cumulative", 14, "fatalities"): ("excluded", "same narrower definition as 293055: 138 = 127 combatants + 11 ISIS members, without the 117 civilians; not differenced"),
     ("cumulative", 91, "civilians"): ("superseded", "reclassified (DATES.md section 5.2): five of these 12 Hama civilians are counted as combatants from 326406 on (Hama civilians 7 in every later snapshot)"),
@@ -199,6 +200,10 @@ DECISIONS: dict[tuple[str, int, str], tuple[str, str]] = {
     ("other_monthly", 221, "*"): ("alternative", "RIC September 2019: its contemporaneous November 2019 database says 51; its March 2020 one-year review (the revised series, consistent with its later February 2020 = 61) says 43, which is used"),
     ("other_monthly", 242, "*"): ("alternative", "RIC February 2020: its March 2020 monthly report says 53; its one-year review and February 2021 report say 61, which is used (RIC's latest revision)"),
     ("other_monthly", 290, "*"): ("alternative", "RIC July 2021: its August 2021 report says 12; the July report updated on 17 Sep 2021 says 14, which is used (latest revision)"),
+    ("other_monthly", 283, "*"): ("alternative", "RIC June 2021: its June report says 25 (regions 11+8+4+2); its July report, updated 17 Sep 2021, says June = 24, which is used (RIC's latest revision)"),
+    ("other_monthly", 266, "*"): ("primary", "RIC January 2021: the key facts' 29 claimed attacks is used over the body's 'all but 5' of 31 (= 26, an alternative row): one rule for the page, its key facts"),
+    ("other_monthly", 267, "*"): ("primary", "RIC January 2021: the key facts' 26 deaths is used over the body's 27 (an alternative row): one rule for the page, its key facts"),
+    ("other_monthly", 323, "*"): ("primary", "RIC July 2022: '21 sleeper cell attacks outside of Hol camp' is used over the '23' of '15 out of 23 attacks' on the same page (an alternative row)"),
     ("other_periods", 30, "*"): ("excluded", "ambiguous: 'when there were 215 attacks' may refer to 215 casualties"),
 }
 
@@ -220,6 +225,21 @@ EXTRA_ROWS = [
     # CEP October 2023: 19 and 17 on the same page.
     dict(table="other_monthly", raw=127, measure="attacks", value=17, use="alternative", url=None, title=None,
          note="same page later says 'At least 12 of October's 17 confirmed attacks'", choice="CEP October 2023 gives 19 (opening total) and 17 (later sentence); the opening total 19 is used"),
+    # RIC June 2021: the June report says 25, the July report (updated 17 Sep 2021) June = 24.
+    dict(table="other_monthly", raw=291, month="2021-06", measure="sleeper_cell_attacks", value=24, use="primary", url=None, title=None,
+         note="RIC's July 2021 report (updated 17 Sep 2021) gives June = 24; its June report says 25 (oth-m-283, regions 11+8+4+2)",
+         choice="used for June 2021: RIC's latest revision (its July report, updated 17 Sep 2021) over the June report's 25, the rule for RIC's own revisions"),
+    # RIC July 2022: '21 sleeper cell attacks outside of Hol camp' and '15 out of 23 attacks' on one page.
+    dict(table="other_monthly", raw=323, measure="sleeper_cell_attacks", value=23, use="alternative", url=None, title=None,
+         note="same page: '15 out of 23 attacks in July' occurred in Deir ez-Zor (23 here, 21 in the page's count)",
+         choice="RIC July 2022 gives 21 ('21 sleeper cell attacks outside of Hol camp', the page's own count, in RIC's usual scope) and 23 (in '15 out of 23 attacks', perhaps with Hol camp); 21 is used"),
+    # RIC January 2021: key facts and body disagree on deaths (26/27) and claimed attacks (29/26).
+    dict(table="other_monthly", raw=267, measure="fatalities", value=27, use="alternative", url=None, title=None,
+         note="body text: 'January 2021 had 31 separate attacks by sleeper cells, causing 27 deaths' (key facts: '31 attacks causing 26 deaths')",
+         choice="RIC January 2021: key facts 26 deaths, body 27 on the same page; the key-facts figure 26 is used (one rule for the page: its key facts, as for claimed attacks)"),
+    dict(table="other_monthly", raw=266, measure="claimed_attacks", value=26, use="alternative", url=None, title=None,
+         note="body text: 'ISIS claimed all but 5 attacks' of the 31 attacks (= 26); key facts: 'ISIS claimed 29 attacks'",
+         choice="RIC January 2021: key facts 29 claimed attacks, body 'all but 5' of 31 = 26 on the same page; the key-facts figure 29 is used (one rule for the page: its key facts, as for deaths)"),
 ]
 
 #: A dated secondary figure that sohr/url_dates.csv quotes for page 241853 (not in the tables).
@@ -382,7 +402,8 @@ def other_rows(src: Path) -> dict[str, list[dict]]:
 
 
 def _add_extras(tables: dict[str, list[dict]]) -> None:
-    where = {"monthly": "sohr_monthly", "other_monthly": "other_monthly"}
+    where = {"monthly": "sohr_monthly", "other_monthly": "other_monthly",
+             "other_periods": "other_periods"}
     for k, x in enumerate(EXTRA_ROWS):
         rows = tables[where[x["table"]]]
         base = next(r for r in rows if r["obs_id"].split("-")[2] == f"{x['raw']:03d}")
@@ -390,8 +411,15 @@ def _add_extras(tables: dict[str, list[dict]]) -> None:
         new.update(
             obs_id=f"{base['obs_id'].rsplit('-', 1)[0] if x['table'] == 'monthly' else base['obs_id']}-x{k}-{x['measure']}",
             measure=x["measure"], value=str(x["value"]), use=x["use"], choice_note=x["choice"],
-            note=x["note"], qualifier="exact",
+            note=x["note"], qualifier=x.get("qualifier", "exact"),
         )
+        if x.get("month"):  # a figure the page gives for another month
+            start, end = _month_interval(x["month"])
+            new.update(start=_fmt(start), end=_fmt(end))
+        if x.get("interval"):  # [start, end) of a figure for another period
+            new.update(start=x["interval"][0], end=x["interval"][1])
+        if x.get("area"):
+            new["area"] = x["area"]
         if x["url"]:
             new.update(source_url=x["url"], source_title=x["title"], via="")
             new["confidence"] = _confidence(x["note"], "", 0)

@@ -99,3 +99,28 @@ def test_rows_from_pages_that_contradict_themselves_are_low_confidence():
     assert {"oth-m-127", "oth-m-266", "oth-m-267", "oth-m-323", "oth-m-401"} <= set(flagged["obs_id"])
     wrong = flagged.loc[flagged["confidence"] != "low", "obs_id"].tolist()
     assert not wrong, f"flagged as contradicting itself but not low confidence: {wrong}"
+
+def _figure(obs, source, area, region, measure, start, end):
+    return obs[(obs["source"] == source) & (obs["area"] == area) & (obs["region"] == region)
+               & (obs["measure"] == measure) & (obs["start"] == start) & (obs["end"] == end)]
+
+
+@pytest.mark.parametrize("measure,start,values,chosen", [
+    ("sleeper_cell_attacks", "2021-06-01", {24, 25}, 24),  # June report 25, July report 24
+    ("sleeper_cell_attacks", "2022-07-01", {21, 23}, 21),  # '21 ... outside Hol camp' / '15 out of 23'
+    ("fatalities", "2021-01-01", {26, 27}, 26),           # key facts / body
+    ("claimed_attacks", "2021-01-01", {29, 26}, 29),      # key facts / 'all but 5' of 31
+])
+def test_ric_contradictions_keep_both_figures_and_say_why(measure, start, values, chosen):
+    end = (pd.Timestamp(start) + pd.offsets.MonthBegin(1)).strftime("%Y-%m-%d")
+    rows = _figure(load_observations(warn=False), "ric", "nes", "ALL", measure, start, end)
+    assert set(rows["value"]) == values
+    primary = rows[rows["use"] == "primary"]
+    assert primary["value"].tolist() == [chosen]
+    assert (rows.loc[rows["use"] != "primary", "use"] == "alternative").all()
+    assert rows["choice_note"].notna().all(), "both rows say why"
+    readme = (default_series_dir() / "README.md").read_text(encoding="utf-8")
+    for obs_id in rows["obs_id"]:
+        if rows.set_index("obs_id").at[obs_id, "use"] == "alternative":
+            assert f"`{obs_id}`" in readme, f"{obs_id} is not documented in data/series/README.md"
+
