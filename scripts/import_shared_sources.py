@@ -240,6 +240,93 @@ EXTRA_ROWS = [
     dict(table="other_monthly", raw=266, measure="claimed_attacks", value=26, use="alternative", url=None, title=None,
          note="body text: 'ISIS claimed all but 5 attacks' of the 31 attacks (= 26); key facts: 'ISIS claimed 29 attacks'",
          choice="RIC January 2021: key facts 29 claimed attacks, body 'all but 5' of 31 = 26 on the same page; the key-facts figure 29 is used (one rule for the page: its key facts, as for deaths)"),
+    # Wounded figures stated next to deaths (CEP: pro-government fighters; RIC: by victims).
+    *[dict(table="other_monthly", raw=raw, measure=measure, value=value, qualifier=qual, use="primary",
+           url=None, title=None, note=note, choice="")
+      for raw, measure, value, qual, note in [
+        (17, "wounded", 57, "exact", "'57 wounded' (with 56 pro-Assad regime fighters killed)"),
+        (26, "wounded", 27, "exact", "'27 wounded' (with 17 pro-Assad regime fighters killed)"),
+        (34, "wounded", 30, "exact", "'30 wounded' (with 24 pro-Assad regime fighters killed)"),
+        (37, "wounded", 73, "exact", "'73 wounded' (with 29 pro-Assad regime fighters killed)"),
+        (41, "wounded", 59, "exact", "'59 wounded' (with 24 pro-Assad regime fighters killed)"),
+        (45, "wounded", 25, "exact", "'25 wounded' (with 25 pro-Assad regime fighters killed)"),
+        (49, "wounded", 22, "exact", "'22 wounded' (with 56 pro-Assad regime fighters killed; 3 civilians kidnapped, not recorded)"),
+        (52, "wounded", 3, "at_least", "'at least 3 wounded' (with 13 pro-Assad regime fighters killed)"),
+        (65, "wounded", 28, "exact", "'28 wounded' (with 25 pro-Assad regime fighters killed)"),
+        (69, "wounded", 2, "at_least", "'at least 2 wounded' (with 6 pro-Assad regime fighters killed)"),
+        (80, "wounded", 6, "exact", "killed 9 pro-Assad regime soldiers and 'wounded six more'"),
+        (91, "wounded_combatants", 10, "exact", "'wounded 10, as well as two civilians': 10 soldiers (4 killed)"),
+        (91, "wounded_civilians", 2, "exact", "'wounded 10, as well as two civilians': 2 civilians"),
+        (97, "wounded", 2, "at_least", "'at least 2 wounded' (with 30 pro-Assad regime soldiers killed)"),
+        (112, "wounded_combatants", 13, "exact", "'13 soldiers wounded' (18 killed; 3 more missing, not counted)"),
+        (117, "wounded", 7, "exact", "'7 wounded' (with 16 pro-Assad regime soldiers killed)"),
+        (121, "wounded_combatants", 21, "exact", "'wounded 21 soldiers' (and 2 civilians; 40 soldiers killed)"),
+        (121, "wounded_civilians", 2, "exact", "wounded '2 civilians' (and 21 soldiers)"),
+        (128, "wounded", 3, "at_least", "'at least 3 wounded' (with 9 pro-Assad regime soldiers killed)"),
+        (134, "wounded", 14, "exact", "'14 wounded' (soldiers and civilians; 19 soldiers killed)"),
+        (149, "wounded", 51, "exact", "'51 wounded' (with 84 pro-Assad regime soldiers killed)"),
+        (153, "wounded", 23, "exact", "'23 wounded' (with 50 pro-Assad regime soldiers killed)"),
+        (157, "wounded", 22, "exact", "'22 wounded' (with 36 pro-Assad regime soldiers killed)"),
+        (161, "wounded", 23, "exact", "'23 wounded' (with 49 pro-Assad regime soldiers killed)"),
+        (170, "wounded_combatants", 4, "exact", "'4 soldiers wounded' (13 killed)"),
+        (174, "wounded", 21, "exact", "'21 wounded' (with 32 pro-Assad regime soldiers killed)"),
+        (178, "wounded", 24, "exact", "'24 wounded' (with 20 pro-Assad regime soldiers killed)"),
+        (249, "wounded", 11, "exact", "injuries fell from 17 (June) to 11 in July 2020"),
+        (276, "wounded", 40, "at_least", "'13 people died through these attacks, and over 40 were injured'"),
+        (282, "wounded", 39, "at_least", "'19 deaths were caused by sleeper cell attacks, and at least 39 people were injured'"),
+        (305, "wounded_combatants", 13, "exact", "'12 SDF soldiers were killed, 13 injured'"),
+        (313, "wounded", 32, "exact", "'52 killed & 32 injured'"),
+        (314, "wounded", 32, "exact", "'killing 52 and injuring 32'"),
+        (326, "wounded_civilians", 2, "exact", "civilians: 10 killed, 2 injured"),
+        (327, "wounded_combatants", 16, "exact", "military personnel: 19 killed, 16 injured"),
+        (343, "wounded_combatants", 17, "exact", "'10 military personnel killed, 17 military personnel injured'"),
+        (343, "wounded_civilians", 3, "exact", "'three civilians injured in ISIS attacks'"),
+        (346, "wounded_civilians", 5, "exact", "'4 civilians killed, 5 injured'"),
+        (347, "wounded_combatants", 5, "exact", "'11 military personnel killed, 5 injured'"),
+        (349, "wounded_civilians", 1, "exact", "'1 civilian killed, 1 injured'"),
+        (350, "wounded_combatants", 1, "exact", "'3 military personnel killed, 1 injured'"),
+        (353, "wounded_combatants", 14, "exact", "'10 military personnel killed, 14 injured'"),
+        (355, "wounded_civilians", 1, "exact", "civilians: 3 killed, 1 injured"),
+        (356, "wounded_combatants", 8, "exact", "SDF and Asayish personnel: 13 killed, 8 injured"),
+        (359, "wounded_combatants", 5, "exact", "SDF and Asayish personnel: 4 killed, 5 injured"),
+        (359, "wounded_civilians", 7, "exact", "'7 civilians injured, none reported killed'"),
+        (361, "wounded_civilians", 7, "exact", "civilians: 5 killed, 7 injured"),
+        (362, "wounded_combatants", 7, "exact", "military personnel: 12 killed, 7 injured"),
+        (367, "wounded_combatants", 11, "exact", "'6 military personnel killed, 11 wounded'"),
+        (370, "wounded_civilians", 2, "exact", "civilians: 6 killed, 2 injured"),
+        (371, "wounded_combatants", 11, "exact", "military personnel: 10 killed, 11 injured"),
+        (374, "wounded_civilians", 5, "exact", "'2 civilians killed, 5 injured'"),
+        (375, "wounded_combatants", 7, "exact", "'7 military personnel killed ..., 7 injured'"),
+        (380, "wounded_combatants", 1, "exact", "SDF members: 4 killed, 1 injured"),
+        (382, "wounded_civilians", 5, "exact", "'two civilians killed, five injured'"),
+        (383, "wounded_combatants", 5, "exact", "'one SDF member killed, five injured'"),
+        (387, "wounded_civilians", 2, "exact", "civilians: 1 killed, 2 injured"),
+        (388, "wounded_combatants", 9, "exact", "military personnel: 2 killed, 9 injured"),
+        (390, "wounded_civilians", 7, "exact", "civilians: 4 killed, 7 injured"),
+        (391, "wounded_combatants", 15, "exact", "military personnel: 4 killed, 15 injured"),
+        (396, "wounded_combatants", 5, "exact", "military personnel: 6 killed, 5 injured"),
+        (398, "wounded_combatants", 4, "exact", "'one military personnel killed, four injured'"),
+        (400, "wounded_combatants", 2, "exact", "'Two military personnel killed, two others injured'"),
+    ]],
+    dict(table="other_monthly", raw=249, month="2020-06", measure="wounded", value=17, use="primary", url=None, title=None,
+         note="RIC's July 2020 report: injuries fell from 17 in June to 11 in July", choice=""),
+    # Period tables: wounded and claimed casualties stated beside other figures.
+    dict(table="other_periods", raw=3, area="syria", measure="isis_members", value=14, use="primary", url=None, title=None,
+         note="CENTCOM's operations in Syria in the first half of 2024: 59 missions, '14 ISIS killed', 92 detained (missions and detentions not recorded)", choice=""),
+    dict(table="other_periods", raw=22, interval=("2024-01-01", "2024-07-01"), measure="attacks", value=35, use="primary", url=None, title=None,
+         note="MEI (Lister): ISIS attacks in Iraq, '35 in H1 2024' (after 122 in 2023)", choice=""),
+    *[dict(table="other_periods", raw=raw, measure=measure, value=value, qualifier=qual, use="primary",
+           url=None, title=None, note=note, choice="")
+      for raw, measure, value, qual, note in [
+        (7, "wounded", 212, "at_least", "CEP 2023: 231 civilians killed; 'wounded more than 212'"),
+        (13, "claimed_casualties", 53, "exact", "al-Naba issue 517: '53 SDF killed or wounded' in the 38 claimed operations (via Enab Baladi)"),
+        (19, "wounded", 208, "exact", "ISWNews: 192 killed, '208 injured' since the onset of 2024"),
+        (25, "wounded", 189, "exact", "'552 casualties ... of which 363 were killed and 189 others were wounded'"),
+        (34, "wounded_civilians", 29, "exact", "RIC 2023: '29 civilians injured' (41 killed)"),
+        (34, "wounded_combatants", 93, "exact", "RIC 2023: '93 military injured' (84 killed)"),
+        (38, "wounded_combatants", 12, "exact", "'The attacks left 30 SDF fighters dead, 12 others wounded'"),
+        (39, "wounded_combatants", 12, "exact", "'At least 30 SDF fighters have been killed and 12 injured'"),
+    ]],
 ]
 
 #: A dated secondary figure that sohr/url_dates.csv quotes for page 241853 (not in the tables).
@@ -251,6 +338,45 @@ EXTRA_CUMULATIVE = [
          source_title="i24news/AFP 2022-03-06: Syria: 15 soldiers killed in attack on military bus (quoting SOHR 241853)",
          via="i24news.tv", region_as_published="ALL",
          note="from sohr/url_dates.csv (page 241853): '61 pro-regime killed in 2022' as of the Palmyra bus attack on Sunday 6 Mar 2022",
+         choice_note=""),
+    # Page 326400, quoted only in sohr/DATES.md section 5.1: part of the same-day cluster.
+    *[dict(obs_id=f"sohr-c-x326400-{code}{measure}", source="sohr", area="regime_desert",
+           region=region, measure=measure, kind="cumulative", start="2024-01-01", end="2024-02-26",
+           value=value, qualifier="exact", date_basis="estimated_from_url_id", date_error_days="2",
+           use="superseded", confidence="high", source_url="https://www.syriahr.com/en/326400/",
+           source_title="page 326400, not in the tables; quoted in sohr/DATES.md section 5.1",
+           via="", region_as_published=published,
+           note=("DATES.md 5.1: page 326400 (53 operations / 144 dead) sits between 326340 and 326406; "
+                 "operations by region Deir Ezzor 17 / Homs 27 / Al-Raqqah 4; as-of date of its "
+                 "neighbour 326406 (the cluster dates to 24-25 Feb 2024)"),
+           choice_note=CLUSTER_326328)
+      for code, region, published, measure, value in [
+          ("", "ALL", "ALL", "attacks", "53"), ("", "ALL", "ALL", "fatalities", "144"),
+          ("deir_ez_zor-", "Deir ez-Zor", "Deir Ezzor", "attacks", "17"),
+          ("homs-", "Homs", "Homs", "attacks", "27"), ("al_raqqah-", "Al-Raqqah", "Al-Raqqah", "attacks", "4")]],
+]
+
+#: Dated event and window figures quoted outside the SOHR tables' own rows.
+EXTRA_PERIODS = [
+    # sohr/url_dates.csv, page 241853 via i24news/AFP: the Palmyra bus attack of Sunday 6 March 2022.
+    *[dict(obs_id=f"sohr-p-x241853-{measure}", source="sohr", area="regime_desert", region="Homs",
+           measure=measure, kind="period", start="2022-03-06", end="2022-03-07", value=value,
+           qualifier="exact", date_basis="secondary_publication", date_error_days="0", use="primary",
+           confidence="medium", source_url=EXTRA_CUMULATIVE[0]["source_url"],
+           source_title=EXTRA_CUMULATIVE[0]["source_title"], via="i24news.tv",
+           region_as_published="Palmyra",
+           note=f"from sohr/url_dates.csv (page 241853): Palmyra bus attack on Sunday 6 Mar 2022, {text}",
+           choice_note="")
+      for measure, value, text in [("combatants", "15", "'15 soldiers killed'"),
+                                   ("wounded", "18", "'18 wounded'")]],
+    # sohr/cumulative.csv, page 314614: the title counts six days of operations.
+    dict(obs_id="sohr-p-x314614-attacks", source="sohr", area="sdf_areas", region="ALL",
+         measure="attacks", kind="period", start="2023-10-14", end="2023-10-20", value="8",
+         qualifier="exact", date_basis="stated", date_error_days="0", use="primary",
+         confidence="high", source_url="https://www.syriahr.com/en/314614/",
+         source_title="title: ISIS resurgence | Cells carry out eight operations in SDF-held areas in six days (Oct 14-19 [2023])",
+         via="", region_as_published="ALL",
+         note="title: 'Cells carry out eight operations in SDF-held areas in six days (Oct 14-19 [2023])'; the page's running totals are sohr-c-059..063",
          choice_note=""),
 ]
 
@@ -425,6 +551,7 @@ def _add_extras(tables: dict[str, list[dict]]) -> None:
             new["confidence"] = _confidence(x["note"], "", 0)
         rows.append(new)
     tables["sohr_cumulative"].extend(_row(**x) for x in EXTRA_CUMULATIVE)
+    tables["sohr_periods"].extend(_row(**x) for x in EXTRA_PERIODS)
 
 
 def _auto_duplicates(rows: list[dict]) -> None:
