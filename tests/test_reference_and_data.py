@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -170,3 +171,15 @@ def test_ric_contradictions_keep_both_figures_and_say_why(measure, start, values
         if rows.set_index("obs_id").at[obs_id, "use"] == "alternative":
             assert f"`{obs_id}`" in readme, f"{obs_id} is not documented in data/series/README.md"
 
+
+def test_readme_examples_of_warnings_are_what_validate_reports():
+    from resurgence.validation import consistency_report
+
+    readme = (default_series_dir() / "README.md").read_text(encoding="utf-8")
+    rep = consistency_report(load_observations(warn=False))
+    late_nov = rep.loc[rep["total"] == 555, "message"].iat[0]
+    assert "sum to 537" in late_nov
+    assert "sum to 537 against a stated 555" in " ".join(readme.split())
+    # 246080 gives no civilians, so its 78 + 70 = 148 against 146 is not checkable
+    assert not rep["obs_ids"].str.contains("sohr-c-000-").any()
+    assert re.search(r"246080[^.]*\.[^.]*does not list it", " ".join(readme.split()))
