@@ -414,6 +414,47 @@ def _confidence(note: str, via: str, error_days: float) -> str:
     return "high"
 
 
+#: How a derived note names a measure: plural, singular ("13 operations", "1 civilian killed").
+MEASURE_WORDS = {
+    "attacks": ("attacks", "attack"), "operations": ("operations", "operation"),
+    "claimed_attacks": ("attacks claimed by ISIS", "attack claimed by ISIS"),
+    "sleeper_cell_attacks": ("sleeper-cell attacks", "sleeper-cell attack"),
+    "high_quality_attacks": ("high-quality attacks", "high-quality attack"),
+    "fatalities": ("people killed", "person killed"),
+    "civilians": ("civilians killed", "civilian killed"),
+    "combatants": ("combatants killed", "combatant killed"),
+    "isis_members": ("ISIS members killed", "ISIS member killed"),
+}
+PUBLISHER_NAMES = {"sohr": "SOHR", "cep": "CEP", "ric": "RIC", "jusoor": "Jusoor"}
+AS_OF_BASIS = {
+    "stated": "as-of date stated on the page",
+    "secondary_publication": "as-of date = the secondary publication's date",
+    "estimated_from_url_id": "as-of date estimated from the page id",
+    "estimated_from_content": "as-of date estimated from the content",
+}
+
+
+def _amount(value: str, qualifier: str, measure: str, source: str) -> str:
+    key = "operations" if (source == "sohr" and measure == "attacks") else measure  # SOHR's word
+    plural, singular = MEASURE_WORDS.get(key, (measure.replace("_", " "),) * 2)
+    qual = {"at_least": "at least ", "about": "about ", "at_most": "at most "}.get(qualifier, "")
+    return f"{qual}{value} {singular if value == '1' else plural}"
+
+
+def _derived_note(row: dict, *, period: str, as_of: str = "", basis: str = "",
+                  error_days: int = 0) -> str:
+    """A note saying what the page stated, for rows whose raw note is empty."""
+    amount = _amount(row["value"], row["qualifier"], row["measure"], row["source"])
+    if row["kind"] == "cumulative":
+        what = (f"running total since early {period} as of {as_of} "
+                f"({AS_OF_BASIS.get(basis, basis)}, error up to {error_days} day(s))")
+    else:
+        what = f"{PUBLISHER_NAMES.get(row['source'], row['source'])}'s figure for {period}"
+    if row["region"] == "ALL":
+        return f"{what}: {amount}"
+    return f"{what}, {row['region_as_published']} line of the page's regional breakdown: {amount}"
+
+
 def _month_interval(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     start = pd.Timestamp(month + "-01")
     return start, start + pd.offsets.MonthBegin(1)
@@ -483,7 +524,7 @@ def sohr_rows(src: Path) -> dict[str, list[dict]]:
                 measure = ASSASSINATION_MEASURE[m] if (table == "annual" and i in ASSASSINATION_ROWS) else m
                 use, why = _decide(table, i, m)
                 via = _via("sohr", r["source_url"])
-                out[outname].append(_row(
+                row = _row(
                     obs_id=f"{prefix}-{i:03d}-{measure}", source="sohr", area=area,
                     region=canonical_region(r["region"]), measure=measure, kind=kind,
                     start=_fmt(start), end=_fmt(end), value=str(int(float(r[m]))),
@@ -492,7 +533,13 @@ def sohr_rows(src: Path) -> dict[str, list[dict]]:
                     confidence=_confidence(note, via, err), source_url=r["source_url"],
                     source_title=title, via=via, region_as_published=r["region"], note=note,
                     choice_note=why,
-                ))
+                )
+                if not note and table == "cumulative":
+                    row["note"] = _derived_note(row, period=r["year"], as_of=r["as_of"],
+                                                basis=basis, error_days=err)
+                elif not note:
+                    raise SystemExit(f"{table} row {i}: empty note; write one in the raw table")
+                out[outname].append(row)
     return out
 
 
@@ -515,7 +562,7 @@ def other_rows(src: Path) -> dict[str, list[dict]]:
             use, why = _decide(table, i, "*")
             via = _via(source, r["source_url"])
             measure = MEASURE.get(r["measure"], r["measure"])
-            out[table].append(_row(
+            row = _row(
                 obs_id=f"{prefix}-{i:03d}", source=source, area=r["area"],
                 region=canonical_region(r["region"]), measure=measure, kind="period",
                 start=_fmt(start), end=_fmt(end), value=str(int(float(r["value"]))),
@@ -523,7 +570,12 @@ def other_rows(src: Path) -> dict[str, list[dict]]:
                 confidence=_confidence(r["note"], via, err), source_url=r["source_url"],
                 source_title=title, via=via, region_as_published=r["region"], note=r["note"],
                 choice_note=why,
-            ))
+            )
+            if not row["note"]:
+                period = (start.strftime("%B %Y") if table == "other_monthly" else
+                          f"{_fmt(start)} to {_fmt(end - ONE_DAY)}")
+                row["note"] = _derived_note(row, period=period)
+            out[table].append(row)
     return out
 
 

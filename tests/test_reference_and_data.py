@@ -50,6 +50,17 @@ def test_every_observation_carries_its_source():
     assert chosen_against["choice_note"].notna().all(), "every non-primary row says why"
 
 
+def test_every_observation_carries_a_note():
+    """Every row says what the page stated (the raw remark, or the derivation: which
+    regional line of which running total as of which date)."""
+    obs = load_observations(warn=False)
+    empty = obs.loc[obs["note"].isna() | (obs["note"].str.strip() == ""), "obs_id"].tolist()
+    assert not empty, f"{len(empty)} rows without a note, e.g. {empty[:5]}"
+    derived = obs.set_index("obs_id").at["sohr-c-027-attacks", "note"]
+    assert derived.startswith("running total since early 2023 as of 2023-11-21")
+    assert derived.endswith("Al-Raqqah line of the page's regional breakdown: 13 operations")
+
+
 def test_documented_contradictions_keep_both_figures():
     obs = load_observations(warn=False)
     nov22 = obs[(obs["source"] == "sohr") & (obs["area"] == "sdf_areas") & (obs["region"] == "ALL")
