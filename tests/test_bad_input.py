@@ -323,7 +323,8 @@ def test_quote_in_a_later_field_names_that_field(small_copy, capsys):
     small_copy.write_text("\n".join(lines), encoding="utf-8")
     code, _, err = _run(capsys, ["validate", str(small_copy)])
     assert code == 1
-    assert any(" 4 " in l and "source_url" in l and "csv_syntax" in l for l in err.splitlines()), err
+    assert any(" 4 " in l and "source_url" in l and "csv_syntax" in l
+               for l in err.splitlines()), err
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
