@@ -163,6 +163,8 @@ ASSASSINATION_MEASURE = {
     "combatants": "cell_killings_combatants",
 }
 
+CLUSTER_326328 = "same-day cluster 326328-326406 whose totals go down (DATES.md section 5.1): not differenced; 326340, the maximum (56 operations / 149 dead), is used"
+
 #: use/choice decisions: (table, raw row, measure or "*") -> (use, why)
 DECISIONS: dict[tuple[str, int, str], tuple[str, str]] = {
     # --- SOHR monthly -----------------------------------------------------------------
@@ -171,8 +173,7 @@ DECISIONS: dict[tuple[str, int, str], tuple[str, str]] = {
     ("monthly", 20, "civilians"): ("duplicate", "same figure in SOHR's SDF-areas report 279329, which is used for November 2022"),
     ("monthly", 20, "isis_members"): ("duplicate", "same figure in SOHR's SDF-areas report 279329, which is used for November 2022"),
     # --- SOHR cumulative (DATES.md section 5) -------------------------------------------
-    **{("cumulative", r, "*"): ("superseded", "same-day cluster 326328-326406 whose totals go down (DATES.md section 5.1): not differenced; 326340, the maximum (56 operations / 149 dead), is used") for r in (83, 84, 85, 86)},
-    **{("cumulative", r, "*"): ("superseded", "same-day cluster 326328-326406 whose totals go down (DATES.md section 5.1): not differenced; 326340, the maximum (56 operations / 149 dead), is used") for r in (93, 94, 95, 96, 97, 98)},
+    **{("cumulative", r, "*"): ("superseded", CLUSTER_326328) for r in (83, 84, 85, 86, 93, 94, 95, 96, 97, 98)},
     ("cumulative", 11, "fatalities"): ("excluded", "definition change, not time (DATES.md section 5.3): 69 excludes the 94 civilians listed separately, while the 145 before and 455 after include them; not differenced"),
     ("cumulative", 14, "fatalities"): ("excluded", "same narrower definition as 293055: 138 = 127 combatants + 11 ISIS members, without the 117 civilians; not differenced"),
     ("cumulative", 91, "civilians"): ("superseded", "reclassified (DATES.md section 5.2): five of these 12 Hama civilians are counted as combatants from 326406 on (Hama civilians 7 in every later snapshot)"),
@@ -199,6 +200,10 @@ DECISIONS: dict[tuple[str, int, str], tuple[str, str]] = {
     ("other_monthly", 221, "*"): ("alternative", "RIC September 2019: its contemporaneous November 2019 database says 51; its March 2020 one-year review (the revised series, consistent with its later February 2020 = 61) says 43, which is used"),
     ("other_monthly", 242, "*"): ("alternative", "RIC February 2020: its March 2020 monthly report says 53; its one-year review and February 2021 report say 61, which is used (RIC's latest revision)"),
     ("other_monthly", 290, "*"): ("alternative", "RIC July 2021: its August 2021 report says 12; the July report updated on 17 Sep 2021 says 14, which is used (latest revision)"),
+    ("other_monthly", 283, "*"): ("alternative", "RIC June 2021: its June report says 25 (regions 11+8+4+2); its July report, updated 17 Sep 2021, says June = 24, which is used (RIC's latest revision)"),
+    ("other_monthly", 266, "*"): ("primary", "RIC January 2021: the key facts' 29 claimed attacks is used over the body's 'all but 5' of 31 (= 26, an alternative row): one rule for the page, its key facts"),
+    ("other_monthly", 267, "*"): ("primary", "RIC January 2021: the key facts' 26 deaths is used over the body's 27 (an alternative row): one rule for the page, its key facts"),
+    ("other_monthly", 323, "*"): ("primary", "RIC July 2022: '21 sleeper cell attacks outside of Hol camp' is used over the '23' of '15 out of 23 attacks' on the same page (an alternative row)"),
     ("other_periods", 30, "*"): ("excluded", "ambiguous: 'when there were 215 attacks' may refer to 215 casualties"),
 }
 
@@ -220,6 +225,108 @@ EXTRA_ROWS = [
     # CEP October 2023: 19 and 17 on the same page.
     dict(table="other_monthly", raw=127, measure="attacks", value=17, use="alternative", url=None, title=None,
          note="same page later says 'At least 12 of October's 17 confirmed attacks'", choice="CEP October 2023 gives 19 (opening total) and 17 (later sentence); the opening total 19 is used"),
+    # RIC June 2021: the June report says 25, the July report (updated 17 Sep 2021) June = 24.
+    dict(table="other_monthly", raw=291, month="2021-06", measure="sleeper_cell_attacks", value=24, use="primary", url=None, title=None,
+         note="RIC's July 2021 report (updated 17 Sep 2021) gives June = 24; its June report says 25 (oth-m-283, regions 11+8+4+2)",
+         choice="used for June 2021: RIC's latest revision (its July report, updated 17 Sep 2021) over the June report's 25, the rule for RIC's own revisions"),
+    # RIC July 2022: '21 sleeper cell attacks outside of Hol camp' and '15 out of 23 attacks' on one page.
+    dict(table="other_monthly", raw=323, measure="sleeper_cell_attacks", value=23, use="alternative", url=None, title=None,
+         note="same page: '15 out of 23 attacks in July' occurred in Deir ez-Zor (23 here, 21 in the page's count)",
+         choice="RIC July 2022 gives 21 ('21 sleeper cell attacks outside of Hol camp', the page's own count, in RIC's usual scope) and 23 (in '15 out of 23 attacks', perhaps with Hol camp); 21 is used"),
+    # RIC January 2021: key facts and body disagree on deaths (26/27) and claimed attacks (29/26).
+    dict(table="other_monthly", raw=267, measure="fatalities", value=27, use="alternative", url=None, title=None,
+         note="body text: 'January 2021 had 31 separate attacks by sleeper cells, causing 27 deaths' (key facts: '31 attacks causing 26 deaths')",
+         choice="RIC January 2021: key facts 26 deaths, body 27 on the same page; the key-facts figure 26 is used (one rule for the page: its key facts, as for claimed attacks)"),
+    dict(table="other_monthly", raw=266, measure="claimed_attacks", value=26, use="alternative", url=None, title=None,
+         note="body text: 'ISIS claimed all but 5 attacks' of the 31 attacks (= 26); key facts: 'ISIS claimed 29 attacks'",
+         choice="RIC January 2021: key facts 29 claimed attacks, body 'all but 5' of 31 = 26 on the same page; the key-facts figure 29 is used (one rule for the page: its key facts, as for deaths)"),
+    # Wounded figures stated next to deaths (CEP: pro-government fighters; RIC: by victims).
+    *[dict(table="other_monthly", raw=raw, measure=measure, value=value, qualifier=qual, use="primary",
+           url=None, title=None, note=note, choice="")
+      for raw, measure, value, qual, note in [
+        (17, "wounded", 57, "exact", "'57 wounded' (with 56 pro-Assad regime fighters killed)"),
+        (26, "wounded", 27, "exact", "'27 wounded' (with 17 pro-Assad regime fighters killed)"),
+        (34, "wounded", 30, "exact", "'30 wounded' (with 24 pro-Assad regime fighters killed)"),
+        (37, "wounded", 73, "exact", "'73 wounded' (with 29 pro-Assad regime fighters killed)"),
+        (41, "wounded", 59, "exact", "'59 wounded' (with 24 pro-Assad regime fighters killed)"),
+        (45, "wounded", 25, "exact", "'25 wounded' (with 25 pro-Assad regime fighters killed)"),
+        (49, "wounded", 22, "exact", "'22 wounded' (with 56 pro-Assad regime fighters killed; 3 civilians kidnapped, not recorded)"),
+        (52, "wounded", 3, "at_least", "'at least 3 wounded' (with 13 pro-Assad regime fighters killed)"),
+        (65, "wounded", 28, "exact", "'28 wounded' (with 25 pro-Assad regime fighters killed)"),
+        (69, "wounded", 2, "at_least", "'at least 2 wounded' (with 6 pro-Assad regime fighters killed)"),
+        (80, "wounded", 6, "exact", "killed 9 pro-Assad regime soldiers and 'wounded six more'"),
+        (91, "wounded_combatants", 10, "exact", "'wounded 10, as well as two civilians': 10 soldiers (4 killed)"),
+        (91, "wounded_civilians", 2, "exact", "'wounded 10, as well as two civilians': 2 civilians"),
+        (97, "wounded", 2, "at_least", "'at least 2 wounded' (with 30 pro-Assad regime soldiers killed)"),
+        (112, "wounded_combatants", 13, "exact", "'13 soldiers wounded' (18 killed; 3 more missing, not counted)"),
+        (117, "wounded", 7, "exact", "'7 wounded' (with 16 pro-Assad regime soldiers killed)"),
+        (121, "wounded_combatants", 21, "exact", "'wounded 21 soldiers' (and 2 civilians; 40 soldiers killed)"),
+        (121, "wounded_civilians", 2, "exact", "wounded '2 civilians' (and 21 soldiers)"),
+        (128, "wounded", 3, "at_least", "'at least 3 wounded' (with 9 pro-Assad regime soldiers killed)"),
+        (134, "wounded", 14, "exact", "'14 wounded' (soldiers and civilians; 19 soldiers killed)"),
+        (149, "wounded", 51, "exact", "'51 wounded' (with 84 pro-Assad regime soldiers killed)"),
+        (153, "wounded", 23, "exact", "'23 wounded' (with 50 pro-Assad regime soldiers killed)"),
+        (157, "wounded", 22, "exact", "'22 wounded' (with 36 pro-Assad regime soldiers killed)"),
+        (161, "wounded", 23, "exact", "'23 wounded' (with 49 pro-Assad regime soldiers killed)"),
+        (170, "wounded_combatants", 4, "exact", "'4 soldiers wounded' (13 killed)"),
+        (174, "wounded", 21, "exact", "'21 wounded' (with 32 pro-Assad regime soldiers killed)"),
+        (178, "wounded", 24, "exact", "'24 wounded' (with 20 pro-Assad regime soldiers killed)"),
+        (249, "wounded", 11, "exact", "injuries fell from 17 (June) to 11 in July 2020"),
+        (276, "wounded", 40, "at_least", "'13 people died through these attacks, and over 40 were injured'"),
+        (282, "wounded", 39, "at_least", "'19 deaths were caused by sleeper cell attacks, and at least 39 people were injured'"),
+        (305, "wounded_combatants", 13, "exact", "'12 SDF soldiers were killed, 13 injured'"),
+        (313, "wounded", 32, "exact", "'52 killed & 32 injured'"),
+        (314, "wounded", 32, "exact", "'killing 52 and injuring 32'"),
+        (326, "wounded_civilians", 2, "exact", "civilians: 10 killed, 2 injured"),
+        (327, "wounded_combatants", 16, "exact", "military personnel: 19 killed, 16 injured"),
+        (343, "wounded_combatants", 17, "exact", "'10 military personnel killed, 17 military personnel injured'"),
+        (343, "wounded_civilians", 3, "exact", "'three civilians injured in ISIS attacks'"),
+        (346, "wounded_civilians", 5, "exact", "'4 civilians killed, 5 injured'"),
+        (347, "wounded_combatants", 5, "exact", "'11 military personnel killed, 5 injured'"),
+        (349, "wounded_civilians", 1, "exact", "'1 civilian killed, 1 injured'"),
+        (350, "wounded_combatants", 1, "exact", "'3 military personnel killed, 1 injured'"),
+        (353, "wounded_combatants", 14, "exact", "'10 military personnel killed, 14 injured'"),
+        (355, "wounded_civilians", 1, "exact", "civilians: 3 killed, 1 injured"),
+        (356, "wounded_combatants", 8, "exact", "SDF and Asayish personnel: 13 killed, 8 injured"),
+        (359, "wounded_combatants", 5, "exact", "SDF and Asayish personnel: 4 killed, 5 injured"),
+        (359, "wounded_civilians", 7, "exact", "'7 civilians injured, none reported killed'"),
+        (361, "wounded_civilians", 7, "exact", "civilians: 5 killed, 7 injured"),
+        (362, "wounded_combatants", 7, "exact", "military personnel: 12 killed, 7 injured"),
+        (367, "wounded_combatants", 11, "exact", "'6 military personnel killed, 11 wounded'"),
+        (370, "wounded_civilians", 2, "exact", "civilians: 6 killed, 2 injured"),
+        (371, "wounded_combatants", 11, "exact", "military personnel: 10 killed, 11 injured"),
+        (374, "wounded_civilians", 5, "exact", "'2 civilians killed, 5 injured'"),
+        (375, "wounded_combatants", 7, "exact", "'7 military personnel killed ..., 7 injured'"),
+        (380, "wounded_combatants", 1, "exact", "SDF members: 4 killed, 1 injured"),
+        (382, "wounded_civilians", 5, "exact", "'two civilians killed, five injured'"),
+        (383, "wounded_combatants", 5, "exact", "'one SDF member killed, five injured'"),
+        (387, "wounded_civilians", 2, "exact", "civilians: 1 killed, 2 injured"),
+        (388, "wounded_combatants", 9, "exact", "military personnel: 2 killed, 9 injured"),
+        (390, "wounded_civilians", 7, "exact", "civilians: 4 killed, 7 injured"),
+        (391, "wounded_combatants", 15, "exact", "military personnel: 4 killed, 15 injured"),
+        (396, "wounded_combatants", 5, "exact", "military personnel: 6 killed, 5 injured"),
+        (398, "wounded_combatants", 4, "exact", "'one military personnel killed, four injured'"),
+        (400, "wounded_combatants", 2, "exact", "'Two military personnel killed, two others injured'"),
+    ]],
+    dict(table="other_monthly", raw=249, month="2020-06", measure="wounded", value=17, use="primary", url=None, title=None,
+         note="RIC's July 2020 report: injuries fell from 17 in June to 11 in July", choice=""),
+    # Period tables: wounded and claimed casualties stated beside other figures.
+    dict(table="other_periods", raw=3, area="syria", measure="isis_members", value=14, use="primary", url=None, title=None,
+         note="CENTCOM's operations in Syria in the first half of 2024: 59 missions, '14 ISIS killed', 92 detained (missions and detentions not recorded)", choice=""),
+    dict(table="other_periods", raw=22, interval=("2024-01-01", "2024-07-01"), measure="attacks", value=35, use="primary", url=None, title=None,
+         note="MEI (Lister): ISIS attacks in Iraq, '35 in H1 2024' (after 122 in 2023)", choice=""),
+    *[dict(table="other_periods", raw=raw, measure=measure, value=value, qualifier=qual, use="primary",
+           url=None, title=None, note=note, choice="")
+      for raw, measure, value, qual, note in [
+        (7, "wounded", 212, "at_least", "CEP 2023: 231 civilians killed; 'wounded more than 212'"),
+        (13, "claimed_casualties", 53, "exact", "al-Naba issue 517: '53 SDF killed or wounded' in the 38 claimed operations (via Enab Baladi)"),
+        (19, "wounded", 208, "exact", "ISWNews: 192 killed, '208 injured' since the onset of 2024"),
+        (25, "wounded", 189, "exact", "'552 casualties ... of which 363 were killed and 189 others were wounded'"),
+        (34, "wounded_civilians", 29, "exact", "RIC 2023: '29 civilians injured' (41 killed)"),
+        (34, "wounded_combatants", 93, "exact", "RIC 2023: '93 military injured' (84 killed)"),
+        (38, "wounded_combatants", 12, "exact", "'The attacks left 30 SDF fighters dead, 12 others wounded'"),
+        (39, "wounded_combatants", 12, "exact", "'At least 30 SDF fighters have been killed and 12 injured'"),
+    ]],
 ]
 
 #: A dated secondary figure that sohr/url_dates.csv quotes for page 241853 (not in the tables).
@@ -231,6 +338,45 @@ EXTRA_CUMULATIVE = [
          source_title="i24news/AFP 2022-03-06: Syria: 15 soldiers killed in attack on military bus (quoting SOHR 241853)",
          via="i24news.tv", region_as_published="ALL",
          note="from sohr/url_dates.csv (page 241853): '61 pro-regime killed in 2022' as of the Palmyra bus attack on Sunday 6 Mar 2022",
+         choice_note=""),
+    # Page 326400, quoted only in sohr/DATES.md section 5.1: part of the same-day cluster.
+    *[dict(obs_id=f"sohr-c-x326400-{code}{measure}", source="sohr", area="regime_desert",
+           region=region, measure=measure, kind="cumulative", start="2024-01-01", end="2024-02-26",
+           value=value, qualifier="exact", date_basis="estimated_from_url_id", date_error_days="2",
+           use="superseded", confidence="high", source_url="https://www.syriahr.com/en/326400/",
+           source_title="page 326400, not in the tables; quoted in sohr/DATES.md section 5.1",
+           via="", region_as_published=published,
+           note=("DATES.md 5.1: page 326400 (53 operations / 144 dead) sits between 326340 and 326406; "
+                 "operations by region Deir Ezzor 17 / Homs 27 / Al-Raqqah 4; as-of date of its "
+                 "neighbour 326406 (the cluster dates to 24-25 Feb 2024)"),
+           choice_note=CLUSTER_326328)
+      for code, region, published, measure, value in [
+          ("", "ALL", "ALL", "attacks", "53"), ("", "ALL", "ALL", "fatalities", "144"),
+          ("deir_ez_zor-", "Deir ez-Zor", "Deir Ezzor", "attacks", "17"),
+          ("homs-", "Homs", "Homs", "attacks", "27"), ("al_raqqah-", "Al-Raqqah", "Al-Raqqah", "attacks", "4")]],
+]
+
+#: Dated event and window figures quoted outside the SOHR tables' own rows.
+EXTRA_PERIODS = [
+    # sohr/url_dates.csv, page 241853 via i24news/AFP: the Palmyra bus attack of Sunday 6 March 2022.
+    *[dict(obs_id=f"sohr-p-x241853-{measure}", source="sohr", area="regime_desert", region="Homs",
+           measure=measure, kind="period", start="2022-03-06", end="2022-03-07", value=value,
+           qualifier="exact", date_basis="secondary_publication", date_error_days="0", use="primary",
+           confidence="medium", source_url=EXTRA_CUMULATIVE[0]["source_url"],
+           source_title=EXTRA_CUMULATIVE[0]["source_title"], via="i24news.tv",
+           region_as_published="Palmyra",
+           note=f"from sohr/url_dates.csv (page 241853): Palmyra bus attack on Sunday 6 Mar 2022, {text}",
+           choice_note="")
+      for measure, value, text in [("combatants", "15", "'15 soldiers killed'"),
+                                   ("wounded", "18", "'18 wounded'")]],
+    # sohr/cumulative.csv, page 314614: the title counts six days of operations.
+    dict(obs_id="sohr-p-x314614-attacks", source="sohr", area="sdf_areas", region="ALL",
+         measure="attacks", kind="period", start="2023-10-14", end="2023-10-20", value="8",
+         qualifier="exact", date_basis="stated", date_error_days="0", use="primary",
+         confidence="high", source_url="https://www.syriahr.com/en/314614/",
+         source_title="title: ISIS resurgence | Cells carry out eight operations in SDF-held areas in six days (Oct 14-19 [2023])",
+         via="", region_as_published="ALL",
+         note="title: 'Cells carry out eight operations in SDF-held areas in six days (Oct 14-19 [2023])'; the page's running totals are sohr-c-059..063",
          choice_note=""),
 ]
 
@@ -251,13 +397,62 @@ def _via(source: str, url: str) -> str:
     return dom
 
 
+#: Flags in the raw tables' notes that make a row ``low`` confidence: the page contradicts
+#: itself (two figures for the same count: "INTERNAL INCONSISTENCY", "INCONSISTENT"), or its
+#: scope or period is uncertain. Regional or component lines that do not add up are not a
+#: confidence matter: ``resurgence validate --warnings`` lists them.
+LOW_CONFIDENCE_FLAGS = (r"LOW CONFIDENCE|AMBIGUOUS|unverified|APPROXIMATE PERIOD"
+                        r"|INTERNAL INCONSISTENCY|INCONSISTENT")
+
+
 def _confidence(note: str, via: str, error_days: float) -> str:
     text = note or ""
-    if re.search(r"LOW CONFIDENCE|AMBIGUOUS|unverified|APPROXIMATE PERIOD", text):
+    if re.search(LOW_CONFIDENCE_FLAGS, text):
         return "low"
     if via or (error_days or 0) > 7:
         return "medium"
     return "high"
+
+
+#: How a derived note names a measure: plural, singular ("13 operations", "1 civilian killed").
+MEASURE_WORDS = {
+    "attacks": ("attacks", "attack"), "operations": ("operations", "operation"),
+    "claimed_attacks": ("attacks claimed by ISIS", "attack claimed by ISIS"),
+    "sleeper_cell_attacks": ("sleeper-cell attacks", "sleeper-cell attack"),
+    "high_quality_attacks": ("high-quality attacks", "high-quality attack"),
+    "fatalities": ("people killed", "person killed"),
+    "civilians": ("civilians killed", "civilian killed"),
+    "combatants": ("combatants killed", "combatant killed"),
+    "isis_members": ("ISIS members killed", "ISIS member killed"),
+}
+PUBLISHER_NAMES = {"sohr": "SOHR", "cep": "CEP", "ric": "RIC", "jusoor": "Jusoor"}
+AS_OF_BASIS = {
+    "stated": "as-of date stated on the page",
+    "secondary_publication": "as-of date = the secondary publication's date",
+    "estimated_from_url_id": "as-of date estimated from the page id",
+    "estimated_from_content": "as-of date estimated from the content",
+}
+
+
+def _amount(value: str, qualifier: str, measure: str, source: str) -> str:
+    key = "operations" if (source == "sohr" and measure == "attacks") else measure  # SOHR's word
+    plural, singular = MEASURE_WORDS.get(key, (measure.replace("_", " "),) * 2)
+    qual = {"at_least": "at least ", "about": "about ", "at_most": "at most "}.get(qualifier, "")
+    return f"{qual}{value} {singular if value == '1' else plural}"
+
+
+def _derived_note(row: dict, *, period: str, as_of: str = "", basis: str = "",
+                  error_days: int = 0) -> str:
+    """A note saying what the page stated, for rows whose raw note is empty."""
+    amount = _amount(row["value"], row["qualifier"], row["measure"], row["source"])
+    if row["kind"] == "cumulative":
+        what = (f"running total since early {period} as of {as_of} "
+                f"({AS_OF_BASIS.get(basis, basis)}, error up to {error_days} day(s))")
+    else:
+        what = f"{PUBLISHER_NAMES.get(row['source'], row['source'])}'s figure for {period}"
+    if row["region"] == "ALL":
+        return f"{what}: {amount}"
+    return f"{what}, {row['region_as_published']} line of the page's regional breakdown: {amount}"
 
 
 def _month_interval(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -329,7 +524,7 @@ def sohr_rows(src: Path) -> dict[str, list[dict]]:
                 measure = ASSASSINATION_MEASURE[m] if (table == "annual" and i in ASSASSINATION_ROWS) else m
                 use, why = _decide(table, i, m)
                 via = _via("sohr", r["source_url"])
-                out[outname].append(_row(
+                row = _row(
                     obs_id=f"{prefix}-{i:03d}-{measure}", source="sohr", area=area,
                     region=canonical_region(r["region"]), measure=measure, kind=kind,
                     start=_fmt(start), end=_fmt(end), value=str(int(float(r[m]))),
@@ -338,7 +533,13 @@ def sohr_rows(src: Path) -> dict[str, list[dict]]:
                     confidence=_confidence(note, via, err), source_url=r["source_url"],
                     source_title=title, via=via, region_as_published=r["region"], note=note,
                     choice_note=why,
-                ))
+                )
+                if not note and table == "cumulative":
+                    row["note"] = _derived_note(row, period=r["year"], as_of=r["as_of"],
+                                                basis=basis, error_days=err)
+                elif not note:
+                    raise SystemExit(f"{table} row {i}: empty note; write one in the raw table")
+                out[outname].append(row)
     return out
 
 
@@ -361,7 +562,7 @@ def other_rows(src: Path) -> dict[str, list[dict]]:
             use, why = _decide(table, i, "*")
             via = _via(source, r["source_url"])
             measure = MEASURE.get(r["measure"], r["measure"])
-            out[table].append(_row(
+            row = _row(
                 obs_id=f"{prefix}-{i:03d}", source=source, area=r["area"],
                 region=canonical_region(r["region"]), measure=measure, kind="period",
                 start=_fmt(start), end=_fmt(end), value=str(int(float(r["value"]))),
@@ -369,12 +570,18 @@ def other_rows(src: Path) -> dict[str, list[dict]]:
                 confidence=_confidence(r["note"], via, err), source_url=r["source_url"],
                 source_title=title, via=via, region_as_published=r["region"], note=r["note"],
                 choice_note=why,
-            ))
+            )
+            if not row["note"]:
+                period = (start.strftime("%B %Y") if table == "other_monthly" else
+                          f"{_fmt(start)} to {_fmt(end - ONE_DAY)}")
+                row["note"] = _derived_note(row, period=period)
+            out[table].append(row)
     return out
 
 
 def _add_extras(tables: dict[str, list[dict]]) -> None:
-    where = {"monthly": "sohr_monthly", "other_monthly": "other_monthly"}
+    where = {"monthly": "sohr_monthly", "other_monthly": "other_monthly",
+             "other_periods": "other_periods"}
     for k, x in enumerate(EXTRA_ROWS):
         rows = tables[where[x["table"]]]
         base = next(r for r in rows if r["obs_id"].split("-")[2] == f"{x['raw']:03d}")
@@ -382,13 +589,21 @@ def _add_extras(tables: dict[str, list[dict]]) -> None:
         new.update(
             obs_id=f"{base['obs_id'].rsplit('-', 1)[0] if x['table'] == 'monthly' else base['obs_id']}-x{k}-{x['measure']}",
             measure=x["measure"], value=str(x["value"]), use=x["use"], choice_note=x["choice"],
-            note=x["note"], qualifier="exact",
+            note=x["note"], qualifier=x.get("qualifier", "exact"),
         )
+        if x.get("month"):  # a figure the page gives for another month
+            start, end = _month_interval(x["month"])
+            new.update(start=_fmt(start), end=_fmt(end))
+        if x.get("interval"):  # [start, end) of a figure for another period
+            new.update(start=x["interval"][0], end=x["interval"][1])
+        if x.get("area"):
+            new["area"] = x["area"]
         if x["url"]:
             new.update(source_url=x["url"], source_title=x["title"], via="")
             new["confidence"] = _confidence(x["note"], "", 0)
         rows.append(new)
     tables["sohr_cumulative"].extend(_row(**x) for x in EXTRA_CUMULATIVE)
+    tables["sohr_periods"].extend(_row(**x) for x in EXTRA_PERIODS)
 
 
 def _auto_duplicates(rows: list[dict]) -> None:

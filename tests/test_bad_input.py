@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -142,7 +143,7 @@ FILE_CORRUPTIONS = [
     ("missing column", "1", "value", "column_present"),
     ("unknown column", "1", "colour", "known_column"),
     ("extra field", "4", "(field", "field_count"),
-    ("unterminated quote", "4", "(row)", "csv_syntax"),
+    ("unterminated quote", "4", "source", "csv_syntax"),  # the field the quote opened
     ("non-utf8", "4", "", "utf8"),
 ]
 
@@ -189,3 +190,171 @@ def test_bundled_data_is_valid(capsys):
     code, out, err = _run(capsys, ["validate"])
     assert code == 0
     assert out.startswith("valid: ")
+
+
+# --- single-file cases (a copy of the small reports.csv keeps them fast) ---------------
+
+SMALL = "reports.csv"
+
+
+@pytest.fixture
+def small_copy(tmp_path: Path) -> Path:
+    target = tmp_path / SMALL
+    shutil.copy(DATA / SMALL, target)
+    return target
+
+
+def _first_primary_period(rows: list[list[str]]) -> int:
+    return next(i for i, r in enumerate(rows[1:], start=1)
+                if r[COL["use"]] == "primary" and r[COL["kind"]] == "period")
+
+
+def _corrupt_cell(path: Path, column: str, value: str) -> int:
+    rows = _rows(path)
+    i = _first_primary_period(rows)
+    rows[i][COL[column]] = value
+    _write(path, rows)
+    return i + 1  # the file line (the header is line 1)
+
+
+def _failure_at(table, line: int, column: str, check: str):
+    hit = table[(table["row"] == line) & (table["column"] == column) & (table["check"] == check)]
+    assert len(hit) == 1, table.to_string()
+    return hit.iloc[0]
+
+
+def test_period_without_start_is_reported_not_crashed(small_copy, capsys):
+    """pandera drops the null cell from its failure cases; the row is still reported."""
+    line = _corrupt_cell(small_copy, "start", "")
+    code, _, err = _run(capsys, ["validate", str(small_copy)])
+    assert code == 1, err
+    assert any(SMALL in l and f" {line} " in l and " start " in l
+               and "start_required_for_periods" in l for l in err.splitlines()), err
+    with pytest.raises(DataValidationError) as info:
+        load_observations([small_copy], warn=False)
+    failure = _failure_at(info.value.failures, line, "start", "start_required_for_periods")
+    assert failure["value"] == "" and failure["file"].endswith(SMALL)
+    code, _, err = _run(capsys, ["series", "--data", str(small_copy), "--intervals"])
+    assert code == 1 and "internal error" not in err
+
+
+def test_running_tally_may_leave_its_start_blank(small_copy, capsys):
+    rows = _rows(small_copy)
+    i = _first_primary_period(rows)
+    rows[i][COL["start"]], rows[i][COL["kind"]] = "", "cumulative"
+    _write(small_copy, rows)
+    assert _run(capsys, ["validate", str(small_copy)])[0] == 0
+
+
+def test_oversized_count_is_rejected_with_the_bound(small_copy, capsys):
+    line = _corrupt_cell(small_copy, "value", "99999999999999999999999")
+    code, _, err = _run(capsys, ["series", "--data", str(small_copy), "--format", "csv"])
+    assert code == 1 and "internal error" not in err
+    with pytest.raises(DataValidationError) as info:
+        load_observations([small_copy], warn=False)
+    failure = _failure_at(info.value.failures, line, "value", "count_bound")
+    assert failure["value"] == "99999999999999999999999"  # as written, not 1e+23
+    assert "9,007,199,254,740,991" in failure["message"]
+
+
+def test_the_largest_accepted_count_survives_the_int64_cast(small_copy, capsys):
+    from resurgence.checks import MAX_COUNT
+
+    _corrupt_cell(small_copy, "value", str(MAX_COUNT))
+    assert _run(capsys, ["validate", str(small_copy)])[0] == 0
+    code, out, err = _run(capsys, ["series", "--data", str(small_copy), "--format", "csv"])
+    assert code == 0, err
+    assert f",{MAX_COUNT}," in out
+
+
+@pytest.mark.parametrize("written", ["1e3", "1E3", "inf", "1_000", "0x10"])
+def test_counts_must_be_written_in_plain_digits(small_copy, capsys, written):
+    line = _corrupt_cell(small_copy, "value", written)
+    code, _, err = _run(capsys, ["validate", str(small_copy)])
+    assert code == 1 and "Traceback" not in err
+    with pytest.raises(DataValidationError) as info:
+        load_observations([small_copy], warn=False)
+    table = info.value.failures
+    assert len(table) == 1, table.to_string()  # one failure, not a second "missing value"
+    failure = table.iloc[0]
+    assert (failure["row"], failure["column"], failure["value"]) == (line, "value", written)
+    assert failure["check"] in ("plain_decimal", "numeric")
+    if written in ("1e3", "1E3", "inf"):
+        assert failure["check"] == "plain_decimal" and "plain digits" in failure["message"]
+
+
+def test_header_only_file_is_an_error_naming_the_file(tmp_path, capsys):
+    path = tmp_path / "only_header.csv"
+    path.write_text(",".join(HEADER) + "\n\n", encoding="utf-8")
+    code, out, err = _run(capsys, ["validate", str(path)])
+    assert code == 1
+    assert "valid:" not in out
+    assert any("only_header.csv" in l and "not_empty" in l and "no data rows" in l
+               for l in err.splitlines()), err
+
+
+def test_negative_value_is_shown_as_written(small_copy):
+    line = _corrupt_cell(small_copy, "value", "-3")
+    with pytest.raises(DataValidationError) as info:
+        load_observations([small_copy], warn=False)
+    assert _failure_at(info.value.failures, line, "value", "non_negative")["value"] == "-3"
+
+
+def test_region_alias_names_the_canonical_form(small_copy):
+    line = _corrupt_cell(small_copy, "region", "Deir Ezzor")
+    with pytest.raises(DataValidationError) as info:
+        load_observations([small_copy], warn=False)
+    failure = _failure_at(info.value.failures, line, "region", "in_vocabulary")
+    assert "did you mean 'Deir ez-Zor'?" in failure["message"]
+
+
+def test_near_miss_of_a_vocabulary_value_is_suggested(small_copy):
+    line = _corrupt_cell(small_copy, "area", "sdf_area")
+    with pytest.raises(DataValidationError) as info:
+        load_observations([small_copy], warn=False)
+    assert "did you mean 'sdf_areas'?" in _failure_at(
+        info.value.failures, line, "area", "in_vocabulary")["message"]
+
+
+def test_quote_in_a_later_field_names_that_field(small_copy, capsys):
+    lines = small_copy.read_text(encoding="utf-8").split("\n")
+    cut = lines[3].index(",reports/") + 1
+    lines[3] = lines[3][:cut] + '"' + lines[3][cut:]
+    small_copy.write_text("\n".join(lines), encoding="utf-8")
+    code, _, err = _run(capsys, ["validate", str(small_copy)])
+    assert code == 1
+    assert any(" 4 " in l and "source_url" in l and "csv_syntax" in l
+               for l in err.splitlines()), err
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_validate_warnings_in_a_machine_format_parse(capsys, fmt):
+    from resurgence.validation import consistency_report
+
+    code, out, err = _run(capsys, ["validate", "--warnings", "--format", fmt])
+    assert code == 0
+    assert err.startswith("valid: ")  # the status line is on standard error
+    rows = json.loads(out) if fmt == "json" else list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == len(consistency_report(load_observations(warn=False)))
+    assert rows and rows[0]["check"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_validate_warnings_without_any_still_parse(small_copy, capsys, fmt):
+    rows = _rows(small_copy)
+    _write(small_copy, rows[:2])  # one row: nothing to contradict
+    code, out, err = _run(capsys, ["validate", "--warnings", "--format", fmt, str(small_copy)])
+    assert code == 0 and "valid: 1 observations" in err
+    if fmt == "json":
+        assert json.loads(out) == []
+    else:
+        assert next(csv.reader(io.StringIO(out)))[0] == "check"
+
+
+def test_blank_lines_between_rows_are_skipped(small_copy, capsys):
+    lines = small_copy.read_text(encoding="utf-8").split("\n")
+    lines.insert(3, "")
+    small_copy.write_text("\n".join(lines), encoding="utf-8")
+    code, out, err = _run(capsys, ["validate", str(small_copy)])
+    assert code == 0, err
+    assert out.startswith(f"valid: {len(lines) - 3} observations")

@@ -73,3 +73,19 @@ def test_the_module_entry_point_runs():
     result = subprocess.run([sys.executable, "-m", "resurgence", "--version"], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and result.stdout.startswith("resurgence ")
+
+
+def test_readme_csv_example_is_what_the_command_prints(monkeypatch, capsys):
+    """The README's sample output (the text block after the quick-start commands) is
+    made of lines the ``series --format csv`` command above it really prints."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"```bash\n(resurgence validate\n(resurgence series [^\n]*\n)+)```\s*\n"
+                  r"```text\n(.*?)```", text, re.S)
+    assert m, "README: the quick-start commands are followed by their sample output"
+    command = next(line for line in m.group(1).splitlines() if "--format csv" in line)
+    monkeypatch.chdir(ROOT)
+    assert main(shlex.split(command)[1:]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    for line in m.group(3).splitlines():
+        if line != "...":
+            assert line in printed, f"README shows {line!r}, the command prints {printed[0]!r} ..."

@@ -17,10 +17,15 @@ import pandera.extensions as extensions
 
 from .reference import load_reference
 
-__all__ = ["BLAME", "PRIMARY_KEY", "vocabulary"]
+__all__ = ["BLAME", "MAX_COUNT", "PRIMARY_KEY", "vocabulary"]
 
 #: Columns that identify one figure of one series; at most one primary row per key.
 PRIMARY_KEY = ("source", "area", "region", "measure", "subset", "kind", "start", "end")
+
+#: The largest count accepted: the largest whole number a float64 column holds exactly
+#: (2**53 - 1), so every accepted count survives the cast to int64 unchanged. No source
+#: comes near it; a value above it is a typing error.
+MAX_COUNT = 2**53 - 1
 
 #: Frame-level check name -> columns a failure is reported against.
 BLAME: dict[str, tuple[str, ...]] = {
@@ -57,6 +62,13 @@ def integer_valued(series: pd.Series) -> pd.Series:
     """Counts are whole numbers (NaN is allowed where the column is nullable)."""
     values = series.astype(float)
     return values.isna() | np.isclose(values, np.round(values))
+
+
+@extensions.register_check_method(check_type="vectorized")
+def count_bound(series: pd.Series) -> pd.Series:
+    """Counts are at most :data:`MAX_COUNT` (NaN is allowed where the column is nullable)."""
+    values = series.astype(float)
+    return values.isna() | (values <= MAX_COUNT)
 
 
 @extensions.register_check_method(check_type="vectorized")

@@ -2,10 +2,12 @@
 
 Every problem is reported as a failure naming the file, the line (the header is
 line 1), the column and the rule, instead of a parser traceback: non-UTF-8
-bytes, an empty file, a missing or unknown column, a row with the wrong number
-of fields, an unterminated quote, a date that does not exist, a number that is
-not a number. Rows that parse are returned typed, with ``_file`` and ``_line``
-bookkeeping columns so later checks can point back at the cell.
+bytes, an empty file or one with a header and no rows, a missing or unknown
+column, a row with the wrong number of fields, an unterminated quote (naming the
+field it opened in), a date that does not exist, a number that is not a number or
+is not written in plain digits (``1e3``, ``inf``). Rows that parse are returned
+typed, with ``_file`` and ``_line`` bookkeeping columns so later checks can point
+back at the cell.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ Failure = dict  # keys: file, row, column, check, value, message
 
 _DATE_COLUMNS = ("start", "end")
 _NUMBER_COLUMNS = ("value", "date_error_days")
+#: Numbers are written in plain decimal digits (an optional sign and decimal part): a
+#: count is the number as the source states it, so ``1e3``, ``inf`` or ``1_000`` are
+#: typing errors, not numbers to interpret.
+_PLAIN_DECIMAL = r"[+-]?(\d+(\.\d*)?|\.\d+)"
 
 
 def _failure(file: str, row: int, column: str, check: str, value: object, message: str) -> Failure:
@@ -81,7 +87,9 @@ def read_observation_file(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, l
     -------
     frame : pandas.DataFrame
         The rows that could be parsed, typed (dates as timestamps, numbers as
-        floats, empty optional text as NaN), with ``_file`` and ``_line``.
+        floats, empty optional text as NaN), with ``_file`` and ``_line``, and
+        ``_value_text`` / ``_date_error_days_text`` holding the numbers as written
+        (so a message can show ``-3`` as the file has it, not ``-3.0``).
     failures : list of dict
         One entry per problem: ``file, row, column, check, value, message``.
     """
@@ -107,8 +115,13 @@ def read_observation_file(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, l
             records.append((line_before + 1, fields))
             line_before = reader.line_num
     except csv.Error as exc:
-        failures.append(_failure(name, line_before + 1, "(row)", "csv_syntax", "",
-                                 f"malformed CSV: {exc}"))
+        header = records[0][1] if records else []
+        field = _open_quote_field(text, line_before)
+        column = ("(row)" if field is None else
+                  header[field].strip() if field < len(header) else f"(field {field + 1})")
+        failures.append(_failure(name, line_before + 1, column, "csv_syntax", "",
+                                 f"malformed CSV: {exc}" + ("" if field is None else
+                                 f" (the quoted field {column!r} opened on this line)")))
     if not records:
         failures.append(_failure(name, 1, "(header)", "not_empty", "", "no header row"))
         return empty, failures
@@ -135,7 +148,7 @@ def read_observation_file(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, l
 
     rows, lines = [], []
     for line, fields in records[1:]:
-        if len(fields) == 1 and fields[0].strip() == "":
+        if not fields or (len(fields) == 1 and fields[0].strip() == ""):
             continue  # blank line
         if len(fields) != len(header):
             col = header[len(fields)] if len(fields) < len(header) else f"(field {len(fields)})"
@@ -144,6 +157,11 @@ def read_observation_file(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, l
             continue
         rows.append(fields)
         lines.append(line)
+    if not rows and not any(f["row"] is not None and f["row"] > 1 for f in failures):
+        failures.append(_failure(name, 1, "(rows)", "not_empty", "",
+                                 "the file has a header but no data rows: a data file must "
+                                 "hold at least one observation"))
+        return empty, failures
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     for col in OBSERVATION_COLUMNS:
         if col not in frame.columns:
@@ -164,6 +182,36 @@ def read_observation_file(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, l
     return _coerce(frame, name, failures, bad_cells), failures
 
 
+def _open_quote_field(text: str, line_before: int) -> int | None:
+    """0-based index of the quoted field that broke the record starting after
+    ``line_before`` lines (a quote never closed, or text after a closing quote)."""
+    lines = io.StringIO(text, newline="").readlines()  # the lines csv.reader counts
+    record = "".join(lines[line_before:])
+    field, i, n = 0, 0, len(record)
+    while i < n:
+        if record[i] == '"':  # a quoted field: find its closing quote
+            j = i + 1
+            while True:
+                j = record.find('"', j)
+                if j < 0:
+                    return field  # never closed
+                if j + 1 < n and record[j + 1] == '"':
+                    j += 2  # escaped quote
+                    continue
+                break
+            i = j + 1
+            if i < n and record[i] not in ",\r\n":
+                return field  # text after the closing quote
+        else:
+            while i < n and record[i] not in ',\r\n':
+                i += 1
+        if i >= n or record[i] in "\r\n":
+            return None
+        field += 1
+        i += 1
+    return None
+
+
 def _coerce(frame: pd.DataFrame, name: str, failures: list[Failure],
             bad_cells: set[tuple[int, str]]) -> pd.DataFrame:
     """Strings -> typed columns; every cell that does not convert becomes a failure."""
@@ -181,11 +229,21 @@ def _coerce(frame: pd.DataFrame, name: str, failures: list[Failure],
             out[col] = parsed
         elif col in _NUMBER_COLUMNS:
             parsed = pd.to_numeric(s.where(s != ""), errors="coerce")
-            for i in np.flatnonzero(parsed.isna().to_numpy() & (s != "").to_numpy()):
-                if (i, col) not in bad_cells:
+            plain = s.str.fullmatch(_PLAIN_DECIMAL).to_numpy(dtype=bool)
+            for i in np.flatnonzero((s != "").to_numpy() & ~plain):
+                if (i, col) in bad_cells:
+                    continue
+                if pd.isna(parsed.iat[i]):
                     failures.append(_failure(name, lines[i], col, "numeric", s.iat[i],
                                              f"{s.iat[i]!r} is not a number"))
-            out[col] = parsed.astype(float)
+                else:
+                    failures.append(_failure(
+                        name, lines[i], col, "plain_decimal", s.iat[i],
+                        f"{s.iat[i]!r} is not written in plain digits: write numbers as digits, "
+                        "e.g. 1000 (no exponent such as 1e3, no inf, no digit separators)"))
+                    bad_cells.add((i, col))
+            out[col] = parsed.where(plain | (s == "")).astype(float)
+            out[f"_{col}_text"] = s.astype(object)  # the cell as written, for messages
         else:
             out[col] = s.where(s != "", np.nan).astype(object)
         if col in REQUIRED_COLUMNS and col != "start":

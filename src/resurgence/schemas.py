@@ -51,7 +51,7 @@ class ObservationSchema(pa.DataFrameModel):
     kind: Series[str] = pa.Field(isin=list(KINDS))
     start: Series[pd.Timestamp] = pa.Field(nullable=True)
     end: Series[pd.Timestamp]
-    value: Series[float] = pa.Field(ge=0, integer_valued=())
+    value: Series[float] = pa.Field(ge=0, integer_valued=(), count_bound=())
     qualifier: Series[str] = pa.Field(isin=list(QUALIFIERS))
     date_basis: Series[str] = pa.Field(isin=list(DATE_BASES))
     date_error_days: Series[float] = pa.Field(ge=0)

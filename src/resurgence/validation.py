@@ -13,6 +13,7 @@ data keeps what the source said.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import warnings
@@ -22,10 +23,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .checks import BLAME
-from .errors import DataValidationError, DataWarning
+from .checks import BLAME, MAX_COUNT, vocabulary
+from .errors import DataValidationError, DataWarning, UnknownRegionError
 from .readers import Failure, discover_files, read_observation_file
-from .reference import default_series_dir, load_reference
+from .reference import canonical_region, default_series_dir, load_reference
 from .schemas import OBSERVATION_COLUMNS, ObservationSchema
 
 __all__ = [
@@ -46,6 +47,7 @@ _MESSAGES = {
     "greater_than_or_equal_to": "below the allowed minimum",
     "greater_than": "must be positive",
     "integer_valued": "counts must be whole numbers",
+    "count_bound": f"larger than any count accepted (at most {MAX_COUNT:,}): a typing error?",
     "not_nullable": "required value is missing",
     "start_before_end": "the interval ends before (or when) it starts",
     "start_required_for_periods": "a period needs a start date (only running tallies may omit it)",
@@ -64,6 +66,46 @@ def _check_name(raw: str) -> str:
     return {"field_uniqueness": "unique", "greater_than": "positive"}.get(name, name)
 
 
+def _shown(frame: pd.DataFrame, idx: int, column: str, fallback: object) -> object:
+    """The offending value as the file wrote it where the reader kept the text."""
+    text_col = f"_{column}_text"
+    if text_col in frame.columns and isinstance(frame.at[idx, text_col], str):
+        return frame.at[idx, text_col]
+    value = frame.at[idx, column] if column in frame.columns else fallback
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float | np.floating) and float(value).is_integer() and abs(value) < 2**53:
+        return str(int(value))  # -3, not -3.0
+    return value
+
+
+def _message(check: str, column: str, value: object) -> str:
+    message = _MESSAGES.get(check, check)
+    if check == "in_vocabulary":
+        vocab = {"source": "publishers", "area": "areas", "region": "regions",
+                 "measure": "measures"}.get(column, column)
+        message = message.format(vocab=vocab) + _suggestion(vocab, value)
+    return message
+
+
+def _suggestion(vocab: str, value: object) -> str:
+    """``; did you mean X?`` for an alias or a near miss of a vocabulary value."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    if vocab == "regions":
+        try:
+            canon = canonical_region(value)
+        except UnknownRegionError:
+            canon = None
+        if canon is not None and canon != value:
+            return (f"; did you mean {canon!r}? ({value!r} is an alias: data files use the "
+                    "canonical name)")
+    near = difflib.get_close_matches(value, sorted(vocabulary(vocab)), n=1, cutoff=0.8)
+    return f"; did you mean {near[0]!r}?" if near else ""
+
+
 def _schema_failures(frame: pd.DataFrame, already: set[tuple[int, str]]) -> list[Failure]:
     try:
         ObservationSchema.validate(frame, lazy=True)
@@ -71,6 +113,7 @@ def _schema_failures(frame: pd.DataFrame, already: set[tuple[int, str]]) -> list
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
     out: list[Failure] = []
+    done: set[tuple[int, str, str]] = set()
     for case in cases.itertuples(index=False):
         check = _check_name(case.check)
         column = case.column if isinstance(case.column, str) else ""
@@ -80,20 +123,18 @@ def _schema_failures(frame: pd.DataFrame, already: set[tuple[int, str]]) -> list
                         "value": case.failure_case, "message": _MESSAGES.get(check, check)})
             continue
         idx = int(idx)
-        if check in BLAME and column not in BLAME[check]:
-            continue
-        if (idx, column) in already:
-            continue  # the cell already failed to parse
-        value = frame.at[idx, column] if column in frame.columns else case.failure_case
-        if isinstance(value, pd.Timestamp):
-            value = value.strftime("%Y-%m-%d")
-        message = _MESSAGES.get(check, check)
-        if check == "in_vocabulary":
-            vocab = {"source": "publishers", "area": "areas", "region": "regions",
-                     "measure": "measures"}.get(column, column)
-            message = message.format(vocab=vocab)
-        out.append({"file": frame.at[idx, "_file"], "row": int(frame.at[idx, "_line"]),
-                    "column": column, "check": check, "value": value, "message": message})
+        # A frame-level rule fails whole rows; pandera lists the row's non-null cells
+        # only, so the blamed cell itself (e.g. a blank start) may be missing from the
+        # cases. Report the row against the rule's blamed columns, whichever cell came.
+        columns = BLAME.get(check, (column,))
+        for col in columns:
+            if (idx, col, check) in done or (idx, col) in already:
+                continue  # reported, or the cell already failed to parse
+            done.add((idx, col, check))
+            value = _shown(frame, idx, col, case.failure_case)
+            out.append({"file": frame.at[idx, "_file"], "row": int(frame.at[idx, "_line"]),
+                        "column": col, "check": check, "value": value,
+                        "message": _message(check, col, value)})
     return out
 
 
@@ -207,7 +248,8 @@ def load_observations(
         raise DataValidationError(
             f"{len(table)} problem(s) in {nfiles} file(s); nothing was loaded", table
         )
-    obs = obs.reset_index(drop=True)
+    text_cols = [c for c in obs.columns if c.startswith("_") and c.endswith("_text")]
+    obs = obs.drop(columns=text_cols).reset_index(drop=True)
     if warn:
         report = consistency_report(obs)
         if len(report):
