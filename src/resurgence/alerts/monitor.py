@@ -278,6 +278,8 @@ def month_frames(panel: Any, month: Any, *, series: Sequence[str] | None = None
     True
     """
     intervals = panel.intervals if hasattr(panel, "intervals") else panel
+    if series is not None:  # a few series of a large panel: select them first
+        intervals = intervals[intervals["series_id"].isin(set(series))]
     m = to_month(month)
     nxt = m + pd.offsets.MonthBegin(1)
     known = intervals[(intervals["end"] <= nxt) & (intervals["status"] == "ok")]

@@ -2,9 +2,9 @@
 
 >>> from resurgence import load_panel
 >>> from resurgence.report import build_report
->>> rep = build_report(load_panel(), month="2024-01")
->>> [f.name for f in rep.figures][:3]
-['summary', 'coverage', 'area-sohr-sdf-areas']
+>>> rep = build_report(load_panel(["docs/examples/report_data"]))   # or load_panel()
+>>> [f.name for f in rep.figures][:4]
+['summary', 'alerts', 'coverage', 'area-cep-central-syria']
 
 Layout: :mod:`~.build` (which pages, no I/O), :mod:`~.pages` (one module per page
 kind, registered in :mod:`~.registry`), :mod:`~.selection` (which series),

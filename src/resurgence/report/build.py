@@ -69,9 +69,9 @@ def build_report(panel: Panel, *, month: str | pd.Timestamp | None = None,
     Examples
     --------
     >>> from resurgence import load_panel
-    >>> rep = build_report(load_panel(), month="2024-01")
+    >>> rep = build_report(load_panel(["docs/examples/report_data"]), month="2023-06")
     >>> rep.pdf_name, rep.figures[0].name
-    ('resurgence-2024-01.pdf', 'summary')
+    ('resurgence-2023-06.pdf', 'summary')
     """
     progress = progress or NULL
     ctx = ReportContext.create(panel, month, options)

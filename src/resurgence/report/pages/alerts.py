@@ -52,12 +52,14 @@ def alert_history(ctx: ReportContext, series_id: str) -> pd.DataFrame:
 
         f = ctx.frame(series_id)
         months = sorted(set(f.loc[(f["months"] == 1.0) & (f["start"].dt.day == 1), "start"]))
+        iv = ctx.panel.intervals
+        own = iv[iv["series_id"] == series_id]  # evaluate_month takes an interval table
         rows = []
         for m in months:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    out = evaluate_month(ctx.panel, m, series=[series_id])
+                    out = evaluate_month(own, m)
             except ResurgenceError:
                 continue
             rows.append(out)
