@@ -42,7 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--column", metavar="NAME", help="column with the values (with --csv)")
     p.add_argument("--date-column", metavar="NAME",
                    help="column with the month of each row (YYYY-MM or a date); absent "
-                   "months become missing, never zero")
+                   "months become missing, never zero. Without it, rows are positions "
+                   "0, 1, ... and the output names positions")
     p.add_argument("--exposure-column", metavar="NAME",
                    help="column with each row's exposure in months (interval counts)")
     p.add_argument("--cost", default="auto", choices=["auto", *sorted(set(COST_NAMES))],
@@ -53,7 +54,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--min-size", type=int, default=2, help="fewest observed points per segment")
     p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--output", "-o", metavar="FILE",
+                   help="write here instead of stdout (its folder must exist)")
     p.set_defaults(func=run)
 
 
@@ -103,7 +105,15 @@ def _months(col: pd.Series, path: str, name: str) -> pd.DatetimeIndex:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit code."""
+    if args.output and not Path(args.output).parent.is_dir():
+        folder = str(Path(args.output).parent)
+        raise InputError(f"--output {args.output}: no such folder {folder!r}")
     if args.series_id is not None:
+        for opt, val in (("--column", args.column), ("--date-column", args.date_column),
+                         ("--exposure-column", args.exposure_column)):
+            if val is not None:
+                raise InputError(f"{opt} is for --csv; --series reads the panel series "
+                                 f"{args.series_id!r} as it is")
         from ..panel import load_panel
 
         y = load_panel(args.data).frame(args.series_id)
