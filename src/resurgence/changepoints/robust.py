@@ -377,9 +377,12 @@ def looks_like_counts(values: np.ndarray) -> bool:
     (:func:`robust_scale`, from differences, so level shifts do not inflate it):
 
     * not non-negative integers: no;
-    * zeros, or a median of at most 20: yes (small counts);
-    * otherwise the noise must not be far below the Poisson floor
-      (:math:`s^2 \ge m/2`), and be either near Poisson (:math:`s^2 \le 3m`) or
+    * zeros: yes;
+    * noise far below the Poisson floor, :math:`s^2 < m/4` (a noise-free step,
+      a smooth population; judged from 8 points on): no, the Poisson variance
+      would hide real changes;
+    * a median of at most 20: yes (small counts);
+    * otherwise the noise must be either near Poisson (:math:`s^2 \le 3m`) or
       large relative to the level (:math:`s/m \ge 0.2`, an NB size of at most 25),
       as for overdispersed event counts.
 
@@ -402,9 +405,11 @@ def looks_like_counts(values: np.ndarray) -> bool:
     if len(x) == 0 or np.any(x < 0) or np.any(x != np.round(x)):
         return False
     m = float(np.median(x))
-    if bool(np.any(x == 0)) or m <= 20:
-        return True
-    s2 = robust_scale(x) ** 2
-    if s2 < 0.5 * m:
+    if m <= 0 or bool(np.any(x == 0)):
+        return True  # zeros: the mark of counts
+    s2 = (_spread(np.diff(x), fallback=False) / np.sqrt(2.0)) ** 2  # 0 when the noise is nil
+    if len(x) >= 8 and s2 < 0.25 * m:
         return False
+    if m <= 20:
+        return True
     return bool(s2 <= 3 * m or np.sqrt(s2) / m >= 0.2)

@@ -32,7 +32,8 @@ Before that, two optional clean-ups (off by default in the class, on in
 * ``winsorize=3.0``: isolated spikes further than 3 NB SDs from a running median
   on the square-root scale are pulled back
   (:func:`~resurgence.changepoints.robust.winsorize_counts`), so a one-month
-  spike cannot buy itself a two-month segment.
+  spike cannot buy itself a two-month segment; the size is then estimated
+  again from the winsorized counts, so spikes do not deflate it either.
 
 With ``dependence=True`` (default, and only when the dispersion is estimated)
 the cost is divided by :math:`\kappa = (1+\rho)/(1-\rho)^2`, where
@@ -149,6 +150,8 @@ class NegativeBinomialCost(CountSums, Cost):
                 raise ValueError("dispersion must be positive")
         if self.winsorize is not None:
             y = winsorize_counts(y, e, theta, k=float(self.winsorize))
+            if isinstance(self.dispersion, str):  # spikes no longer deflate the size
+                theta = nb_dispersion(y, e)
         if isinstance(self.dispersion, str) and self.dependence:
             self.rho_ = lag1_autocorrelation(np.sqrt(np.where(obs, y, np.nan) / e))
         self.values_ = y
