@@ -89,3 +89,30 @@ def test_series_from_the_bundled_panel_uses_interval_exposure(capsys):
     assert all(r["level_lo"] <= r["level"] <= r["level_hi"] for r in rows)
     assert main(["changepoints", "--series", "nope/x/y/z"]) == 1
     assert "unknown series" in capsys.readouterr().err
+
+
+def test_gaussian_table_has_the_difference_and_csv_without_dates_names_positions(tmp_path,
+                                                                                 capsys):
+    rng = np.random.default_rng(4)
+    path = tmp_path / "temps.csv"
+    pd.DataFrame({"anomaly": np.r_[rng.normal(-0.5, 0.3, 30), rng.normal(0.4, 0.3, 30)]}
+                 ).to_csv(path, index=False)
+    assert main(["changepoints", "--csv", str(path), "--column", "anomaly",
+                 "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["first"] for r in rows] == [0, 30]  # positions: no --date-column
+    assert rows[1]["change_ratio"] is None  # levels cross zero: no ratio ...
+    assert rows[1]["change_lo"] < rows[1]["change"] < rows[1]["change_hi"]  # ... a difference
+    assert 0.6 < rows[1]["change"] < 1.2
+
+
+def test_csv_options_with_series_and_a_missing_output_folder_are_errors(csv_file, tmp_path,
+                                                                       capsys):
+    sid = "sohr/regime_desert/all/attacks"
+    assert main(["changepoints", "--series", sid, "--column", "attacks"]) == 1
+    assert "--column is for --csv" in capsys.readouterr().err
+    out = tmp_path / "missing" / "cp.csv"
+    assert main(["changepoints", "--csv", str(csv_file), "--column", "attacks",
+                 "-o", str(out)]) == 1
+    assert "no such folder" in capsys.readouterr().err
+    assert not out.parent.exists()  # never created

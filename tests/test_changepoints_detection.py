@@ -46,10 +46,18 @@ def test_every_cost_and_method_recovers_planted_changes(cost, method, seed):
 # measured values are in docs/changepoints.md (python benchmarks/changepoint_quality.py).
 MIN_F1 = {
     "gauss_steps": 0.90, "heavy_steps": 0.90, "outlier_steps": 0.90, "ar1_steps": 0.85,
-    "trend_steps": 0.80, "poisson_steps": 0.85, "nb_steps": 0.78, "nb_steps_nan": 0.78,
+    "trend_steps": 0.80, "poisson_steps": 0.85, "nb_steps": 0.82, "nb_steps_nan": 0.82,
     "gauss_null": 0.95, "heavy_null": 0.90, "ar1_null": 0.75, "nb_null": 0.95,
     "nb_ar_null": 0.80,
+    # real-world shapes (issue 4): before the robust defaults season_steps 0.30,
+    # spike_count_steps 0.55, spike_count_null 0.17, season_count_steps 0.70,
+    # bigcount_steps 0.15, flow_steps 0.92, clean_steps 0.00, ar_strong_null 0.78
+    "season_steps": 0.93, "season_null": 0.95, "spike_count_steps": 0.83,
+    "spike_count_null": 0.93, "season_count_steps": 0.83, "season_count_null": 0.95,
+    "bigcount_steps": 0.82, "flow_steps": 0.88, "clean_steps": 0.93, "ar_strong_null": 0.65,
 }
+# Not asserted: trend_null, bigcount_trend_null and walk_null (a level-change model
+# turns a steady drift into a staircase: the documented limit, F1 0.30 / 0.00 / 0.05).
 
 
 @pytest.mark.slow

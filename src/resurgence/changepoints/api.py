@@ -9,9 +9,10 @@ import pandas as pd
 
 from ..errors import InputError, SeriesError
 from .base import Cost
-from .costs import NegativeBinomialCost, NormalMeanCost, make_cost
+from .costs import NormalMeanCost, make_cost
 from .penalties import Penalty, crops_path, make_penalty
 from .result import ChangepointResult
+from .robust import looks_like_counts
 from .search import METHODS, run_search
 from .signal import Signal, as_signal
 from .uncertainty import change_columns, location_interval, segment_columns, segment_stats
@@ -22,16 +23,23 @@ __all__ = ["detect_changepoints", "crops", "resolve_cost", "prepare_signal", "re
 def resolve_cost(cost: Any, signal: Signal) -> Cost:
     """The unfitted cost for ``cost`` (a name, ``"auto"``, a Cost class or instance).
 
-    ``"auto"`` picks the negative-binomial count cost (robust dispersion,
-    Poisson when there is no overdispersion) for non-negative integer data or
-    interval counts (an exposure), and the Gaussian change-in-mean cost with a
-    robust noise scale otherwise.
+    ``"auto"`` picks the robust negative-binomial count cost (``cost="negbin"``:
+    robust dispersion, Poisson when there is no overdispersion, spikes
+    winsorized, a clear calendar cycle adjusted for) for interval counts (an
+    exposure) and for data that look like counts
+    (:func:`~resurgence.changepoints.robust.looks_like_counts`: non-negative
+    integers whose noise is Poisson-like or grows with the level), and the
+    Gaussian change-in-mean cost with a robust noise scale otherwise (signed or
+    fractional data, and large integers with small, level-independent noise such
+    as river flows).
 
     Examples
     --------
     >>> resolve_cost("auto", as_signal([1, 0, 3, 2])).model
     'negbin'
     >>> resolve_cost("auto", as_signal([1.5, -0.2, 3.1])).model
+    'normal_mean'
+    >>> resolve_cost("auto", as_signal([1120, 1160, 963, 1210, 1160, 1160, 813, 1230])).model
     'normal_mean'
     """
     if isinstance(cost, Cost):
@@ -41,9 +49,8 @@ def resolve_cost(cost: Any, signal: Signal) -> Cost:
     if not isinstance(cost, str):
         raise InputError(f"cost must be a name or a Cost, got {type(cost).__name__}")
     if cost.strip().lower() == "auto":
-        obs = signal.values[~np.isnan(signal.values)]
-        counts = bool(np.all(obs >= 0) and np.all(obs == np.round(obs)))
-        return NegativeBinomialCost() if counts or signal.exposure is not None else NormalMeanCost()
+        counts = signal.exposure is not None or looks_like_counts(signal.values)
+        return make_cost("negbin") if counts else NormalMeanCost()
     return make_cost(cost)
 
 
@@ -123,8 +130,8 @@ def detect_changepoints(
         NaN). A DataFrame with ``value`` and ``months`` columns (the model frame
         of interval counts) is read as counts with exposure ``months``.
     cost : str or Cost
-        ``"auto"`` (default: ``negbin`` for non-negative integers or interval
-        counts, else ``normal_mean``), ``"poisson"``, ``"negbin"``,
+        ``"auto"`` (default: ``negbin`` for interval counts and data that look
+        like counts, else ``normal_mean``; see :func:`resolve_cost`), ``"poisson"``, ``"negbin"``,
         ``"normal_mean"``, ``"normal_meanvar"``, ``"l2"`` (unscaled squares, as
         ruptures), or a :class:`~resurgence.changepoints.base.Cost` instance.
     penalty : str or float

@@ -85,6 +85,13 @@ class ChangepointResult:
     def table(self) -> pd.DataFrame:
         """One row per segment with the change that opened it (the CLI's table).
 
+        Columns: ``segment, first, last, n_obs, level, level_lo, level_hi``, the
+        interval for where it started (``start_lo, start_hi``), the ratio of its
+        level to the one before (``change_ratio, ratio_lo, ratio_hi``; empty when
+        a level is not positive) and the difference (``change, change_lo,
+        change_hi``). Without a month index, ``first``/``last``/``start_*`` are
+        0-based positions.
+
         Examples
         --------
         >>> from resurgence import detect_changepoints
@@ -110,6 +117,9 @@ class ChangepointResult:
             "change_ratio": opened("ratio"),
             "ratio_lo": opened("ratio_lo"),
             "ratio_hi": opened("ratio_hi"),
+            "change": opened("change"),
+            "change_lo": opened("change_lo"),
+            "change_hi": opened("change_hi"),
         })
 
     def plot(self, ax: "Axes | None" = None, *, show_ci: bool = True,

@@ -22,7 +22,30 @@ FAMILIES = (
     "gauss_steps", "heavy_steps", "outlier_steps", "ar1_steps", "trend_steps",
     "poisson_steps", "nb_steps", "nb_steps_nan",
     "gauss_null", "heavy_null", "ar1_null", "trend_null", "nb_null", "nb_ar_null",
+    *(
+        # real-world shapes (economic, environmental, traffic, event counts)
+        "season_steps", "season_null", "spike_count_steps", "spike_count_null",
+        "season_count_steps", "season_count_null", "bigcount_steps", "bigcount_trend_null",
+        "flow_steps", "clean_steps", "ar_strong_null", "walk_null",
+    ),
 )
+
+#: The families added for real-world shapes, and what each mimics.
+REAL_WORLD = {
+    "season_steps": "Gaussian steps of 2-4 sd under a period-12 cycle of amplitude 1.5-3 sd",
+    "season_null": "the same cycle (amplitude 1.5-3 sd), no change",
+    "spike_count_steps": "Poisson/NB steps (ratio 2-3.5) with 2-5 isolated spikes x4-x10",
+    "spike_count_null": "Poisson/NB counts with 2-5 isolated spikes x4-x10, no change",
+    "season_count_steps": "Poisson/NB steps (ratio 2-3.5) under +-30-60 % monthly seasonality",
+    "season_count_null": "Poisson/NB counts under +-30-60 % monthly seasonality, no change",
+    "bigcount_steps": "counts at 1e4-1e5 with +-10-20 % seasonality, 2 % extra noise and "
+                      "shifts of 20-40 % (traffic, passengers)",
+    "bigcount_trend_null": "counts at 1e4-1e5 with a 5-15 % linear trend, no change",
+    "flow_steps": "integer flows at 500-2000 (sd 5-15 %, like the Nile) with steps of 2-4 sd",
+    "clean_steps": "noise-free integer steps (levels 0-20): every step is real",
+    "ar_strong_null": "AR(1) noise with rho 0.8, no change",
+    "walk_null": "a random walk plus noise (drift of 2-5 sd over the series), no change",
+}
 
 
 def _breaks(rng: np.random.Generator, n: int, k: int, gap: int) -> list[int]:
@@ -62,6 +85,8 @@ def simulate(family: str, n: int = 200, seed: int = 0) -> tuple[np.ndarray, list
     k = 0 if null else int(rng.integers(1, 5))
     gap = max(n // 12, 8)
     bkps = _breaks(rng, n, k, gap)
+    if family in REAL_WORLD:
+        return _real_world(family, rng, n, bkps, k), bkps
     if family.startswith(("poisson", "nb")):
         base = rng.uniform(np.log(2.0), np.log(40.0))
         logr = base + _levels(rng, k, np.log(2.0), np.log(3.5))
@@ -101,6 +126,60 @@ def simulate(family: str, n: int = 200, seed: int = 0) -> tuple[np.ndarray, list
     if family.startswith("trend"):
         y = y + np.linspace(0, rng.uniform(-6, 6), n)
     return offset + scale * y, bkps
+
+
+def _counts(rng: np.random.Generator, mu: np.ndarray) -> np.ndarray:
+    """Poisson counts for half the seeds, NB (size 3-10) for the other half."""
+    if rng.random() < 0.5:
+        return rng.poisson(mu).astype(float)
+    theta = rng.uniform(3.0, 10.0)
+    return rng.negative_binomial(theta, theta / (theta + mu)).astype(float)
+
+
+def _real_world(family: str, rng: np.random.Generator, n: int, bkps: list[int],
+                k: int) -> np.ndarray:
+    t = np.arange(n)
+    phase = rng.uniform(0, 2 * np.pi)
+    cycle = np.sin(2 * np.pi * t / 12 + phase)
+    if family in ("season_steps", "season_null"):
+        mean = _piecewise(_levels(rng, k, 2.0, 4.0), bkps, n)
+        return mean + rng.uniform(1.5, 3.0) * cycle + rng.normal(0, 1, n)
+    if family.startswith(("spike_count", "season_count")):
+        logr = rng.uniform(np.log(3.0), np.log(40.0)) + _levels(rng, k, np.log(2.0), np.log(3.5))
+        mu = np.exp(_piecewise(logr, bkps, n))
+        if family.startswith("season"):
+            mu = mu * (1 + rng.uniform(0.3, 0.6) * cycle)
+        y = _counts(rng, mu)
+        if family.startswith("spike"):
+            hit = rng.choice(np.arange(1, n - 1), int(rng.integers(2, 6)), replace=False)
+            y[hit] = np.round(np.maximum(y[hit], 1.0) * rng.uniform(4, 10, len(hit)))
+        return y
+    if family.startswith("bigcount"):
+        base = 10 ** rng.uniform(4, 5)
+        if family == "bigcount_trend_null":
+            return rng.poisson(base * np.linspace(1, 1 + rng.uniform(0.05, 0.15)
+                                                   * rng.choice([-1, 1]), n)).astype(float)
+        logr = _levels(rng, k, np.log(1.2), np.log(1.4))
+        mu = base * np.exp(_piecewise(logr, bkps, n)) * (1 + rng.uniform(0.1, 0.2) * cycle)
+        return rng.poisson(mu * np.exp(rng.normal(0, 0.02, n))).astype(float)
+    if family == "flow_steps":
+        level, sd = rng.uniform(500, 2000), rng.uniform(0.05, 0.15)
+        mean = level + level * sd * _piecewise(_levels(rng, k, 2.0, 4.0), bkps, n)
+        return np.maximum(np.round(mean + rng.normal(0, level * sd, n)), 0.0)
+    if family == "clean_steps":
+        levels = rng.choice(np.arange(0, 21), k + 1, replace=False).astype(float)
+        return _piecewise(levels, bkps, n)
+    if family == "ar_strong_null":
+        e = rng.normal(0, 1, n)
+        x = np.empty(n)
+        x[0] = e[0] / np.sqrt(1 - 0.64)
+        for i in range(1, n):
+            x[i] = 0.8 * x[i - 1] + e[i]
+        return x
+    # walk_null: noise plus a random walk drifting 2-5 noise sd over the series
+    walk = np.cumsum(rng.normal(0, 1, n))
+    walk *= rng.uniform(2, 5) / max(np.ptp(walk), 1e-9)
+    return 10.0 + walk + rng.normal(0, 1, n)
 
 
 def f1_score(pred: Sequence[int], truth: Sequence[int], margin: int = 5) -> tuple[float, float, float]:

@@ -35,6 +35,7 @@ from scipy import stats
 
 from .base import Cost
 from .costs._counts import CountSums
+from .robust import resolution
 
 __all__ = ["location_interval", "segment_stats", "segment_table", "segment_columns",
            "change_table", "change_columns", "garwood"]
@@ -84,6 +85,15 @@ def garwood(y: np.ndarray, e: np.ndarray, level: float) -> tuple[np.ndarray, np.
         lo = np.where(y > 0, stats.chi2.ppf(a / 2, 2 * np.where(y > 0, y, 1.0)) / 2, 0.0)
         hi = stats.chi2.ppf(1 - a / 2, 2 * y + 2) / 2
     return lo / e, hi / e
+
+
+def _sd_floor(cost: Cost) -> float:
+    """Smallest noise SD an interval may use: the cost's variance floor, and the
+    rounding error of the data (its resolution over sqrt(12)), so a segment of tied
+    integers does not get a zero-width interval."""
+    floor = float(getattr(cost, "floor_", 0.0))
+    y = getattr(cost, "values_", cost.signal_)
+    return float(np.sqrt(max(floor, resolution(y) ** 2 / 12.0)))
 
 
 def _phi(cost: Cost, rate: np.ndarray) -> np.ndarray:
@@ -154,6 +164,7 @@ def segment_columns(cost: Cost, st: dict[str, np.ndarray], level: float = 0.95
         else:
             df = np.full(len(n), max(df_pool, 1))
             sd = np.full(len(n), pooled)
+        sd = np.maximum(sd, _sd_floor(cost))  # tied (rounded) data: never a zero-width interval
         st["sd"], st["df"] = sd, df
         with np.errstate(invalid="ignore"):
             h = np.where(df > 0, stats.t.ppf(1 - alpha / 2, np.maximum(df, 1)) * sd / np.sqrt(n),
@@ -182,7 +193,8 @@ def change_columns(cost: Cost, st: dict[str, np.ndarray], level: float = 0.95
     lev = st["level"]
     b, a = slice(None, -1), slice(1, None)
     d = lev[a] - lev[b]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # over: a Gaussian level near 0 makes the ratio's log-scale interval unbounded (inf)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if "Y" in st:  # counts
             y1, y2 = st["Y"][b], st["Y"][a]
             zero = (y1 <= 0) | (y2 <= 0)

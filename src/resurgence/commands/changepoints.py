@@ -46,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--column", metavar="NAME", help="column with the values (with --csv)")
     p.add_argument("--date-column", metavar="NAME",
                    help="column with the month of each row (YYYY-MM or a date); absent "
-                   "months become missing, never zero")
+                   "months become missing, never zero. Without it, rows are positions "
+                   "0, 1, ... and the output names positions")
     p.add_argument("--id-column", metavar="NAME",
                    help="with --csv: a long table with one row per series and month; this "
                    "column names the series (needs --date-column); every series is segmented")
@@ -62,7 +63,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--min-size", type=int, default=2, help="fewest observed points per segment")
     p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--output", "-o", metavar="FILE",
+                   help="write here instead of stdout (its folder must exist)")
     add_parallel_arguments(p)
     p.set_defaults(func=run)
 
@@ -113,12 +115,20 @@ def _months(col: pd.Series, path: str, name: str) -> pd.DatetimeIndex:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit code."""
+    if args.output and not Path(args.output).parent.is_dir():
+        folder = str(Path(args.output).parent)
+        raise InputError(f"--output {args.output}: no such folder {folder!r}")
     if args.all or args.id_column is not None:
         return _run_many(args)
     if args.month is not None or args.workers is not None or args.scheduler is not None:
         raise InputError("--month, --workers and --scheduler apply to many series: use --all "
                          "or --csv FILE --id-column NAME")
     if args.series_id is not None:
+        for opt, val in (("--column", args.column), ("--date-column", args.date_column),
+                         ("--exposure-column", args.exposure_column)):
+            if val is not None:
+                raise InputError(f"{opt} is for --csv; --series reads the panel series "
+                                 f"{args.series_id!r} as it is")
         from ..panel import load_panel
 
         y = load_panel(args.data).frame(args.series_id)

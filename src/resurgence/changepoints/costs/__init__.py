@@ -35,12 +35,15 @@ def make_cost(name: str) -> Cost:
     """A new, unfitted cost from its name (``auto`` is resolved by the caller).
 
     ``l2`` is the unscaled sum of squared deviations (ruptures' ``CostL2``):
-    the Gaussian mean cost with the noise scale fixed at 1.
+    the Gaussian mean cost with the noise scale fixed at 1. ``negbin`` is the
+    robust default count cost: spikes winsorized, a clear calendar cycle
+    adjusted for (the class's own defaults, used by the alert detectors, do
+    neither).
 
     Examples
     --------
     >>> make_cost("nb")
-    NegativeBinomialCost(dispersion='robust')
+    NegativeBinomialCost(dispersion='robust', winsorize=3.0, seasonal='auto')
     >>> make_cost("l2").model
     'l2'
     """
@@ -53,7 +56,7 @@ def make_cost(name: str) -> Cost:
     if key == "poisson":
         return PoissonCost()
     if key == "negbin":
-        return NegativeBinomialCost()
+        return NegativeBinomialCost(winsorize=3.0, seasonal="auto")
     if key == "normal_mean":
         return NormalMeanCost()
     if key == "l2":

@@ -21,6 +21,20 @@ It is ``-2`` times a profile log-likelihood of independent points, hence
 the data show no extra-Poisson variation (:math:`\hat\theta = \infty`) the
 cost is the Poisson cost.
 
+Before that, two optional clean-ups (off by default in the class, on in
+``cost="negbin"`` and ``cost="auto"``, see :func:`~resurgence.changepoints.costs.make_cost`):
+
+* ``seasonal="auto"``: a calendar cycle of the log rate that pays for its
+  parameters by BIC (:func:`~resurgence.changepoints.robust.seasonal_component`)
+  enters as a multiplicative exposure, :math:`e_i f_{\phi(i)}`, so rates are
+  seasonally adjusted and a seasonal swing is neither segmented nor read as
+  autocorrelation;
+* ``winsorize=3.0``: isolated spikes further than 3 NB SDs from a running median
+  on the square-root scale are pulled back
+  (:func:`~resurgence.changepoints.robust.winsorize_counts`), so a one-month
+  spike cannot buy itself a two-month segment; the size is then estimated
+  again from the winsorized counts, so spikes do not deflate it either.
+
 With ``dependence=True`` (default, and only when the dispersion is estimated)
 the cost is divided by :math:`\kappa = (1+\rho)/(1-\rho)^2`, where
 :math:`\rho` is the robust lag-1 autocorrelation of the square-root rates
@@ -39,7 +53,13 @@ import numpy as np
 from scipy.special import gammaln, xlogy
 
 from ..base import BatchTerms, Cost, cumsum0
-from ..robust import lag1_autocorrelation, nb_dispersion
+from ..robust import (
+    SEASONAL_PERIODS,
+    lag1_autocorrelation,
+    nb_dispersion,
+    seasonal_component,
+    winsorize_counts,
+)
 from ._counts import CountSums, check_counts
 
 __all__ = ["NegativeBinomialCost"]
@@ -57,6 +77,13 @@ class NegativeBinomialCost(CountSums, Cost):
         ``"robust"`` to estimate it once from the series (default).
     dependence : bool
         With ``dispersion="robust"``, correct for lag-1 autocorrelation.
+    winsorize : float or None
+        Pull spikes back to this many NB SDs of a running median (None: off,
+        the class default; ``cost="negbin"``/``"auto"`` use 3.0).
+    seasonal : "auto", int or None
+        Adjust for a calendar seasonal cycle that pays for itself (``"auto"``:
+        periods 12, 4 or 7; None: off, the class default; ``cost="negbin"``
+        and ``"auto"`` use ``"auto"``).
 
     Attributes
     ----------
@@ -66,6 +93,12 @@ class NegativeBinomialCost(CountSums, Cost):
         Estimated lag-1 autocorrelation (0 if not estimated).
     kappa_ : float
         The factor the cost is divided by (1 without dependence).
+    values_ : numpy.ndarray
+        The (winsorized) counts the cost uses.
+    period_ : int
+        Seasonal period adjusted for (0: none).
+    seasonal_ : numpy.ndarray
+        The multiplicative seasonal factor of each point (ones if none).
 
     Examples
     --------
@@ -84,26 +117,44 @@ class NegativeBinomialCost(CountSums, Cost):
     n_params = 1
     family = "count"
 
-    def __init__(self, *, dispersion: float | str = "robust", dependence: bool = True) -> None:
+    def __init__(self, *, dispersion: float | str = "robust", dependence: bool = True,
+                 winsorize: float | None = None, seasonal: str | int | None = None) -> None:
         self.dispersion = dispersion
         self.dependence = dependence
+        self.winsorize = winsorize
+        self.seasonal = seasonal
 
     def __repr__(self) -> str:
-        return f"NegativeBinomialCost(dispersion={self.dispersion!r})"
+        extra = "".join(f", {k}={getattr(self, k)!r}" for k in ("winsorize", "seasonal")
+                        if getattr(self, k) is not None)
+        return f"NegativeBinomialCost(dispersion={self.dispersion!r}{extra})"
 
     def fit(self, signal: Any, exposure: Any = None) -> "NegativeBinomialCost":
         super().fit(signal, exposure)
         y, e, obs = self.signal_, self.exposure_, self.observed_
         check_counts(y, e, self.model)
         self.rho_ = 0.0
+        self.period_, self.seasonal_ = 0, np.ones(len(y))
+        if self.seasonal is not None:
+            periods = SEASONAL_PERIODS if self.seasonal == "auto" else (int(self.seasonal),)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                logr = np.log((y + 0.5) / np.where(obs, e, 1.0))
+            self.period_, comp = seasonal_component(logr, periods=periods)
+            self.seasonal_ = np.exp(comp)
+            e = e * self.seasonal_
         if isinstance(self.dispersion, str):
             theta = nb_dispersion(y, e)
-            if self.dependence:
-                self.rho_ = lag1_autocorrelation(np.sqrt(np.where(obs, y, np.nan) / e))
         else:
             theta = float(self.dispersion)
             if not theta > 0:
                 raise ValueError("dispersion must be positive")
+        if self.winsorize is not None:
+            y = winsorize_counts(y, e, theta, k=float(self.winsorize))
+            if isinstance(self.dispersion, str):  # spikes no longer deflate the size
+                theta = nb_dispersion(y, e)
+        if isinstance(self.dispersion, str) and self.dependence:
+            self.rho_ = lag1_autocorrelation(np.sqrt(np.where(obs, y, np.nan) / e))
+        self.values_ = y
         self.theta_ = theta
         self.kappa_ = (1 + self.rho_) / (1 - self.rho_) ** 2
         self._scale = 1.0 / self.kappa_

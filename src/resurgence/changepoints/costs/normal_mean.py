@@ -5,6 +5,11 @@ points: ``-2`` log-likelihood up to a per-point constant.
 
 With ``scale="robust"`` (default) the series is first made robust, once:
 
+* ``seasonal="auto"``: a calendar cycle (12, 4 or 7 points) that pays for its
+  parameters by BIC is estimated around a running median and subtracted
+  (:func:`~resurgence.changepoints.robust.seasonal_component`), so a seasonal
+  swing is neither segmented nor mistaken for autocorrelation; segment levels
+  are then seasonally adjusted means;
 * noise scale :math:`s` = robust (trimmed) SD of first differences over :math:`\sqrt 2`
   (:func:`~resurgence.changepoints.robust.robust_scale`): level shifts and
   outliers barely move it, so the default penalty is scale-free;
@@ -32,7 +37,13 @@ import numpy as np
 
 from ..base import BatchTerms, Cost, cumsum0
 from ._gaussian import GaussianSums
-from ..robust import lag1_autocorrelation, robust_scale, winsorize_local
+from ..robust import (
+    SEASONAL_PERIODS,
+    lag1_autocorrelation,
+    robust_scale,
+    seasonal_component,
+    winsorize_local,
+)
 
 __all__ = ["NormalMeanCost"]
 
@@ -48,6 +59,10 @@ class NormalMeanCost(GaussianSums, Cost):
         Winsorize at this many robust SDs around a running median (None: off).
     dependence : bool
         With ``scale="robust"``, use the long-run variance under AR(1) noise.
+    seasonal : "auto", int or None
+        With ``scale="robust"``, remove a calendar seasonal cycle that pays for
+        itself (``"auto"``: periods 12, 4 or 7; an int: only that period;
+        None: never).
 
     Attributes
     ----------
@@ -56,7 +71,11 @@ class NormalMeanCost(GaussianSums, Cost):
     rho_ : float
         Estimated lag-1 autocorrelation (0 if not estimated).
     values_ : numpy.ndarray
-        The (winsorized) values the cost uses.
+        The (seasonally adjusted, winsorized) values the cost uses.
+    period_ : int
+        Seasonal period removed (0: none).
+    seasonal_ : numpy.ndarray
+        The seasonal component subtracted (zeros if none).
 
     Examples
     --------
@@ -71,22 +90,28 @@ class NormalMeanCost(GaussianSums, Cost):
     family = "gaussian"
 
     def __init__(self, *, scale: float | str = "robust", winsorize: float | None = 3.0,
-                 dependence: bool = True) -> None:
+                 dependence: bool = True, seasonal: str | int | None = "auto") -> None:
         self.scale = scale
         self.winsorize = winsorize
         self.dependence = dependence
+        self.seasonal = seasonal
         if not isinstance(scale, str) and float(scale) == 1.0 and winsorize is None:
             self.model = "l2"
 
     def __repr__(self) -> str:
         return (f"NormalMeanCost(scale={self.scale!r}, winsorize={self.winsorize!r}, "
-                f"dependence={self.dependence!r})")
+                f"dependence={self.dependence!r}, seasonal={self.seasonal!r})")
 
     def fit(self, signal: Any, exposure: Any = None) -> "NormalMeanCost":
         super().fit(signal, exposure)
         y, obs = self.signal_, self.observed_
-        s = robust_scale(y)
         self.rho_ = 0.0
+        self.period_, self.seasonal_ = 0, np.zeros(len(y))
+        if isinstance(self.scale, str) and self.seasonal is not None:
+            periods = SEASONAL_PERIODS if self.seasonal == "auto" else (int(self.seasonal),)
+            self.period_, self.seasonal_ = seasonal_component(y, periods=periods)
+            y = y - self.seasonal_
+        s = robust_scale(y)
         if isinstance(self.scale, str):
             if self.dependence:
                 self.rho_ = lag1_autocorrelation(y)

@@ -10,7 +10,11 @@ stops a short run of equal values (ties in rounded data) from having
 :math:`-\infty` cost: by default it is ``1e-4`` times the robust global
 variance (:func:`~resurgence.changepoints.robust.robust_scale` squared), so a
 segment may be up to 100 times less noisy (in SD) than the series before the
-floor binds. Being a constrained profile likelihood the cost stays
+floor binds, and never below the rounding error of the data,
+:math:`\delta^2/12` for values on a grid of step :math:`\delta`
+(:func:`~resurgence.changepoints.robust.resolution`; 1/12 for integers): a run
+of tied integers is rounding, not a segment of zero variance. Being a
+constrained profile likelihood the cost stays
 sub-additive, so PELT prunes exactly with K = 0.
 """
 
@@ -22,7 +26,7 @@ import numpy as np
 
 from ..base import BatchTerms, Cost, cumsum0
 from ._gaussian import GaussianSums
-from ..robust import robust_scale
+from ..robust import resolution, robust_scale
 
 __all__ = ["NormalMeanVarCost"]
 
@@ -36,7 +40,7 @@ class NormalMeanVarCost(GaussianSums, Cost):
     ----------
     var_floor : "auto" or float
         Smallest segment variance; ``"auto"`` is ``1e-4 x`` the robust global
-        variance.
+        variance or the rounding variance ``resolution**2 / 12``, whichever is larger.
 
     Examples
     --------
@@ -60,7 +64,7 @@ class NormalMeanVarCost(GaussianSums, Cost):
         super().fit(signal, exposure)
         y, obs = self.signal_, self.observed_
         if isinstance(self.var_floor, str):
-            self.floor_ = max(1e-4 * robust_scale(y) ** 2, 1e-300)
+            self.floor_ = max(1e-4 * robust_scale(y) ** 2, resolution(y) ** 2 / 12.0, 1e-300)
         else:
             self.floor_ = float(self.var_floor)
         self._center = float(np.median(y[obs])) if obs.any() else 0.0
