@@ -17,7 +17,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
 __all__ = ["robust_scale", "nb_dispersion", "lag1_autocorrelation", "winsorize_local",
@@ -144,7 +143,9 @@ def lag1_autocorrelation(values: np.ndarray, *, cap: float = 0.9,
 
 def _running_median(x: np.ndarray, window: int) -> np.ndarray:
     """Centred running median by position (NaN skipped; windows shrink at the ends)."""
-    return pd.Series(x).rolling(window, center=True, min_periods=1).median().to_numpy()
+    h = window // 2
+    padded = np.r_[np.full(h, np.nan), np.asarray(x, dtype=float), np.full(window - 1 - h, np.nan)]
+    return _column_medians(np.lib.stride_tricks.sliding_window_view(padded, window).T)
 
 
 def _column_medians(a: np.ndarray) -> np.ndarray:
