@@ -147,3 +147,17 @@ def test_missing_column_is_named(tmp_path):
     with pytest.raises(DataValidationError) as info:
         rs.read_acled(tmp_path / "x.csv")
     assert info.value.failures[["row", "column", "check"]].values.tolist() == [[1, "fatalities", "column_present"]]
+
+
+def test_bad_values_have_readable_messages(tmp_path):
+    rows = list(csv.reader(io.StringIO(MARCH.read_text(encoding="utf-8"), newline="")))
+    for line, column, value in ((3, "fatalities", "2.5"), (5, "time_precision", "4")):
+        rows[line - 1][rows[0].index(column)] = value
+    path = tmp_path / "bad.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    with pytest.raises(DataValidationError) as info:
+        rs.read_acled(path)
+    msg = info.value.failures.set_index("column")["message"]
+    assert msg["fatalities"] == "2.5 is not a whole number"
+    assert msg["time_precision"] == "time_precision must be 1 (day), 2 (week) or 3 (month)"

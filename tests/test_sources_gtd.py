@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -88,3 +90,26 @@ def test_cli_import_gtd(tmp_path, capsys):
     obs = rs.load_observations(out, warn=False)
     assert set(obs.measure) == {"events", "fatalities", "wounded"}
     assert obs["source_title"].str.contains("perpetrators excluded").all()
+
+
+def _gtd_with(tmp_path, edits) -> Path:
+    """The fixture with cells replaced: {(line, column): value} (the header is line 1)."""
+    rows = list(csv.reader(io.StringIO(GTD.read_bytes().decode("latin-1"), newline="")))
+    for (line, column), value in edits.items():
+        rows[line - 1][rows[0].index(column)] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path = tmp_path / "gtd.csv"
+    path.write_bytes(buf.getvalue().encode("latin-1"))
+    return path
+
+
+def test_codes_out_of_range_are_explained(tmp_path):
+    path = _gtd_with(tmp_path, {(3, "imonth"): "13", (4, "specificity"): "9", (5, "iday"): "-1"})
+    with pytest.raises(DataValidationError) as info:
+        rs.read_gtd(path)
+    t = info.value.failures.set_index("column")
+    assert t.loc["imonth", ["row", "message"]].tolist() == [3, "imonth must be 0 (unknown) to 12"]
+    assert t.loc["specificity", "message"].startswith("specificity must be 1 (the town")
+    assert t.loc["iday", "message"] == "iday must be 0 (unknown) to 31"
+    assert "_to" not in " ".join(t["message"])          # no bare check names

@@ -304,3 +304,12 @@ def test_split_rule_keeps_every_event_whole_on_the_real_data(bundled_events):
         assert (b == np.round(b)).all()
     jan = split[(split.measure == "fatalities") & (split.start == "2016-01-01")]["value"].item()
     assert jan < start[(start.measure == "fatalities") & (start.start == "2016-01-01")]["value"].item()
+
+
+def test_codes_out_of_range_are_explained(tmp_path):
+    header, rows = _bundled_rows(8)
+    rows[4][header.index("type_of_violence")] = "4"
+    with pytest.raises(DataValidationError) as info:
+        rs.read_ucdp(_write(tmp_path / "bad.csv", header, rows))
+    assert info.value.failures["message"].tolist() == [
+        "type_of_violence must be 1 (state-based), 2 (non-state) or 3 (one-sided)"]

@@ -99,6 +99,14 @@ class AcledSchema(pa.DataFrameModel):
         strict = False
 
 
+#: What the codes and ranges of :class:`AcledSchema` mean, for the failure messages.
+MESSAGES = {
+    "time_precision": "time_precision must be 1 (day), 2 (week) or 3 (month)",
+    "geo_precision": "geo_precision must be 1 (town), 2 (near a town or part of a region) or "
+                     "3 (province only)",
+}
+
+
 def parse_acled_dates(values: pd.Index, date_format: str | None = None) -> pd.DatetimeIndex:
     """Parse ACLED ``event_date`` values written in any of the formats ACLED has used.
 
@@ -227,7 +235,7 @@ def _events(export, area: str, date_format: str | None):
     region, published = resolve_regions(conv, "admin1", area, rows)
     stamp = _timestamps(conv)
     event_type = conv.text("event_type", required=True)
-    schema_failures(AcledSchema, typed, export, skip=conv.bad)
+    schema_failures(AcledSchema, typed, export, skip=conv.bad, messages=MESSAGES)
     if export.failures:
         return None
     disorder = conv.text("disorder_type")

@@ -71,6 +71,20 @@ class GtdSchema(pa.DataFrameModel):
         strict = False
 
 
+#: What the codes and ranges of :class:`GtdSchema` mean (GTD codebook), for the messages.
+MESSAGES = {
+    "iyear": "iyear must be 1970 (the GTD starts in 1970) to 2100",
+    "imonth": "imonth must be 0 (unknown) to 12",
+    "iday": "iday must be 0 (unknown) to 31",
+    "extended": "extended must be 0 (no) or 1 (yes: the incident lasted more than 24 hours)",
+    "specificity": "specificity must be 1 (the town, with coordinates) to 5 (no province known)",
+    "nkill": "nkill cannot be negative (-9 and -99 mean unknown)",
+    "nwound": "nwound cannot be negative (-9 and -99 mean unknown)",
+    "nkillter": "nkillter cannot be negative (-9 and -99 mean unknown)",
+    "nwoundte": "nwoundte cannot be negative (-9 and -99 mean unknown)",
+}
+
+
 def read_gtd(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
@@ -164,7 +178,7 @@ def _events(export, area: str, perpetrators: str):
     country = conv.text("country_txt", required=True)
     rows = area_rows(country, area, export.name)
     region, published = resolve_regions(conv, "provstate", area, rows)
-    schema_failures(GtdSchema, typed, export, skip=conv.bad)
+    schema_failures(GtdSchema, typed, export, skip=conv.bad, messages=MESSAGES)
     y, m, d = (typed[c].fillna(0).to_numpy() for c in ("iyear", "imonth", "iday"))
     ok = (y >= 1970) & (m >= 0) & (m <= 12) & (d >= 0) & (d <= 31)
     m1 = np.where(m == 0, 1, m)

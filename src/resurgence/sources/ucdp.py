@@ -104,6 +104,15 @@ class UcdpSchema(pa.DataFrameModel):
         strict = False
 
 
+#: What the codes of :class:`UcdpSchema` mean (codebook v19.1), for the failure messages.
+MESSAGES = {
+    "type_of_violence": "type_of_violence must be 1 (state-based), 2 (non-state) or "
+                        "3 (one-sided)",
+    "where_prec": "where_prec must be 1 (exact place) to 7 (at sea or in the air)",
+    "date_prec": "date_prec must be 1 (exact day) to 5 (more than a month)",
+}
+
+
 def _paths(paths) -> list[Path]:
     if isinstance(paths, str | os.PathLike):
         return [Path(paths)]
@@ -197,7 +206,7 @@ def _events(export, area: str) -> tuple[pd.DataFrame, tuple[str, str]]:
     country = conv.text("country", required=True)
     rows = area_rows(country, area, export.name)
     region, published = resolve_regions(conv, "adm_1", area, rows)
-    schema_failures(UcdpSchema, typed, export, skip=conv.bad,
+    schema_failures(UcdpSchema, typed, export, skip=conv.bad, messages=MESSAGES,
                     blame={"date_order": ("date_start", "date_end")})
     deaths = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
     parts = (np.nansum([conv.number(c, integer=True) for c in deaths], axis=0)
