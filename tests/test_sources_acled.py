@@ -13,7 +13,7 @@ import pytest
 
 import resurgence as rs
 from resurgence.cli import main
-from resurgence.errors import DataValidationError, DataWarning
+from resurgence.errors import DataValidationError, DataWarning, InputError
 from resurgence.sources.acled import parse_acled_dates
 from resurgence.sources.events import EventSchema
 
@@ -161,3 +161,34 @@ def test_bad_values_have_readable_messages(tmp_path):
     msg = info.value.failures.set_index("column")["message"]
     assert msg["fatalities"] == "2.5 is not a whole number"
     assert msg["time_precision"] == "time_precision must be 1 (day), 2 (week) or 3 (month)"
+
+
+def _future(days: int = 400) -> str:
+    return (pd.Timestamp.today().normalize() + pd.Timedelta(days=days)).strftime("%Y-%m-%d")
+
+
+def test_a_future_date_is_one_problem_named_by_the_reader(tmp_path, capsys):
+    path = _bad(tmp_path, 3, "event_date", _future())
+    with pytest.raises(DataValidationError) as info:
+        rs.read_acled(path)
+    t = info.value.failures
+    assert t[["row", "column", "check", "value"]].values.tolist() == [
+        [3, "event_date", "not_in_future", _future()]]
+    assert "after today" in t["message"].item() and t["file"].item() == str(path)
+    assert main(["import", "acled", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "1 problem(s) in 1 ACLED file(s)" in err and "aggregation" not in err
+
+
+def test_the_month_in_progress_is_not_counted(tmp_path):
+    today = pd.Timestamp.today().normalize()
+    path = _bad(tmp_path, 3, "event_date", today.strftime("%Y-%m-%d"))
+    ev = rs.read_acled(path)                     # today is a valid date for an event
+    with pytest.warns(DataWarning, match=r"1 event\(s\) dated in .* not counted there: the "
+                                         r"month has not ended"):
+        obs = rs.aggregate_events(ev, actor="IS", regions="none")
+    last = (today + pd.Timedelta(days=1)).to_period("M") - 1
+    assert obs["start"].max().to_period("M") == last          # valid rows, up to the last month
+    assert obs.attrs["summary"]["month_in_progress"] == 1
+    with pytest.raises(InputError, match="has not ended yet"):
+        rs.aggregate_events(ev, coverage=("2024-01", (last + 1).strftime("%Y-%m")))

@@ -113,3 +113,14 @@ def test_codes_out_of_range_are_explained(tmp_path):
     assert t.loc["specificity", "message"].startswith("specificity must be 1 (the town")
     assert t.loc["iday", "message"] == "iday must be 0 (unknown) to 31"
     assert "_to" not in " ".join(t["message"])          # no bare check names
+
+
+def test_a_future_incident_is_named(tmp_path):
+    year = pd.Timestamp.today().year + 2
+    path = _gtd_with(tmp_path, {(3, "iyear"): str(year)})
+    with pytest.raises(DataValidationError) as info:
+        rs.read_gtd(path)
+    t = info.value.failures
+    assert t[["row", "column", "check", "value"]].values.tolist() == [
+        [3, "iyear", "not_in_future", f"{year}-01-01"]]
+    assert "after today" in t["message"].item()

@@ -228,6 +228,7 @@ BAD = [
     ("impossible date", _corrupt("date_start", "2019-02-30"), "date_start", "iso_date"),
     ("date order", _corrupt("date_end", "2015-01-01"), "date_end", "date_order"),
     ("unknown code", _corrupt("type_of_violence", "4"), "type_of_violence", "isin"),
+    ("future end", _corrupt("date_end", "2031-01-01"), "date_end", "not_in_future"),
     ("unknown governorate", _corrupt("adm_1", "Narnia Governorate"), "adm_1", "in_vocabulary"),
     ("empty id", _corrupt("id", ""), "id", "required"),
     ("duplicate id", lambda h, r: (h, r[:4] + [list(r[3])] + r[5:]), "id", "unique"),
@@ -313,3 +314,18 @@ def test_codes_out_of_range_are_explained(tmp_path):
         rs.read_ucdp(_write(tmp_path / "bad.csv", header, rows))
     assert info.value.failures["message"].tolist() == [
         "type_of_violence must be 1 (state-based), 2 (non-state) or 3 (one-sided)"]
+
+
+def test_a_future_date_is_one_problem_named_by_the_reader(tmp_path, capsys):
+    header, rows = _bundled_rows(8)
+    future = (pd.Timestamp.today().normalize() + pd.Timedelta(days=800)).strftime("%Y-%m-%d")
+    rows[2][header.index("date_start")] = rows[2][header.index("date_end")] = future
+    path = _write(tmp_path / "candidate.csv", header, rows)
+    with pytest.raises(DataValidationError) as info:
+        rs.read_ucdp(path)
+    t = info.value.failures
+    assert t[["row", "column", "check", "value"]].values.tolist() == [
+        [4, "date_end", "not_in_future", future], [4, "date_start", "not_in_future", future]]
+    assert main(["import", "ucdp", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "2 problem(s) in 1 UCDP file(s)" in err and "aggregation" not in err

@@ -9,6 +9,7 @@ pandera model's lazy failures into the failure table of
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 
@@ -21,7 +22,8 @@ from ..readers import _failure
 from ..validation import _MESSAGES, _check_name, _failure_table
 from ._csv import Export
 
-__all__ = ["Converter", "parse_iso_dates", "schema_failures", "raise_if_failed", "show"]
+__all__ = ["Converter", "parse_iso_dates", "schema_failures", "raise_if_failed", "show",
+           "today", "not_in_future"]
 
 
 def show(value: object) -> object:
@@ -39,6 +41,16 @@ def show(value: object) -> object:
     if isinstance(value, float) and np.isfinite(value) and value == int(value):
         return int(value)
     return value
+
+
+def today() -> pd.Timestamp:
+    """Today's date at midnight: the latest day an event may be dated."""
+    return pd.Timestamp(_dt.date.today())
+
+
+def not_in_future(dates: pd.Series) -> pd.Series:
+    """True where a date is empty or not after today (a pandera check body)."""
+    return dates.isna() | (dates <= today())
 
 
 class Converter:
@@ -209,6 +221,11 @@ def _explain(raw: str, column: str) -> str | None:
     return None
 
 
+def _future_message(value: object) -> str:
+    return (f"{value} is after today ({today():%Y-%m-%d}): an event cannot be dated in the "
+            "future")
+
+
 def schema_failures(model: type[pa.DataFrameModel], typed: pd.DataFrame, export: Export, *,
                     skip: set[tuple[int, str]] = frozenset(),
                     blame: dict[str, Sequence[str]] | None = None,
@@ -241,7 +258,9 @@ def schema_failures(model: type[pa.DataFrameModel], typed: pd.DataFrame, export:
             if (idx, column) in skip:
                 continue
             value = show(typed.at[idx, column] if column in typed.columns else case.failure_case)
-            if check in _VALUE_CHECKS and column in messages:
+            if check == "not_in_future":
+                message = _future_message(value)
+            elif check in _VALUE_CHECKS and column in messages:
                 message = messages[column]
             else:
                 message = (_EXTRA_MESSAGES.get(check) or _explain(case.check, column)

@@ -38,7 +38,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ..errors import DataWarning
-from ._convert import Converter, parse_iso_dates, raise_if_failed, schema_failures
+from ._convert import Converter, not_in_future, parse_iso_dates, raise_if_failed, schema_failures
 from ._csv import read_export
 from .events import (
     _TEXT,
@@ -94,6 +94,10 @@ class AcledSchema(pa.DataFrameModel):
     time_precision: Series[float] = pa.Field(isin=[1, 2, 3])
     geo_precision: Series[float] = pa.Field(isin=[1, 2, 3])
     fatalities: Series[float] = pa.Field(ge=0)
+
+    @pa.check("event_date", name="not_in_future")
+    def event_date_not_in_future(cls, s: pd.Series) -> pd.Series:  # noqa: N805
+        return not_in_future(s)
 
     class Config:
         strict = False

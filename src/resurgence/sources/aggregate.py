@@ -50,6 +50,7 @@ from ..reference import load_reference
 from ..schemas import OBSERVATION_COLUMNS
 from ..validation import validate_observations
 from .actors import match_actor
+from ._convert import today
 from .events import DATE_PRECISIONS, LOCATION_PRECISIONS, area_regions, slug
 
 __all__ = ["aggregate_events", "assign_months", "observations_csv", "MONTH_RULES", "BREAKDOWNS"]
@@ -140,6 +141,17 @@ def assign_months(start: np.ndarray, end: np.ndarray, values: dict[str, np.ndarr
     months = np.concatenate([ms[single], month])
     out = {key: np.concatenate([values[key][single], piece_vals[key]]) for key in values}
     return idx, months, out
+
+
+def last_complete_month() -> int:
+    """The last month (months since 1970-01) that has ended by tomorrow.
+
+    Observation tables accept an interval that ends by tomorrow (``end`` is
+    exclusive; :func:`resurgence.checks.not_in_future`), so the month in progress
+    is never emitted: its count is not final.
+    """
+    tomorrow = (today() + pd.Timedelta(days=1)).to_datetime64()
+    return int(_month_index(np.array([tomorrow]))[0]) - 1
 
 
 def _coverage(events: pd.DataFrame, coverage) -> tuple[int, int]:
@@ -251,6 +263,16 @@ def aggregate_events(
         if m not in _COLUMN:
             raise InputError(f"unknown measure {m!r}; choose from {', '.join(_COLUMN)}")
     lo, hi = _coverage(events, coverage)
+    limit = last_complete_month()
+    if hi > limit:
+        if coverage is not None:
+            raise InputError(f"coverage ends in {_fmt(hi)}, which has not ended yet: a month's "
+                             f"count is final once it has ended; the last is {_fmt(limit)}")
+        if lo > limit:
+            raise InputError(f"every event is in {_fmt(lo)} or later, which has not ended yet: "
+                             "a month's count is final once it has ended")
+    in_progress = hi > limit
+    hi = min(hi, limit)
     summary = {"events": len(events)}
 
     keep = np.ones(len(events), dtype=bool)
@@ -303,8 +325,15 @@ def aggregate_events(
     inside = (month >= lo) & (month <= hi)
     outside_events = np.unique(pidx[~inside])
     summary["outside_coverage"] = int(len(outside_events))
-    if len(outside_events):
-        warnings.warn(f"{len(outside_events)} event(s) fall outside the coverage "
+    unfinished = np.unique(pidx[month > hi]) if in_progress else np.zeros(0, dtype=np.int64)
+    summary["month_in_progress"] = int(len(unfinished))
+    if len(unfinished):
+        warnings.warn(f"{len(unfinished)} event(s) dated in {_fmt(hi + 1)} are not counted "
+                      f"there: the month has not ended, so its count is not final (coverage "
+                      f"ends {_fmt(hi)})", DataWarning, stacklevel=2)
+    others = np.setdiff1d(outside_events, unfinished)
+    if len(others):
+        warnings.warn(f"{len(others)} event(s) fall outside the coverage "
                       f"{_fmt(lo)}..{_fmt(hi)} under the {month_rule!r} rule and are not counted",
                       DataWarning, stacklevel=2)
     pidx, month = pidx[inside], month[inside] - lo

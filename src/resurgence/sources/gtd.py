@@ -33,7 +33,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ..errors import InputError
-from ._convert import Converter, parse_iso_dates, raise_if_failed, schema_failures
+from ._convert import Converter, parse_iso_dates, raise_if_failed, schema_failures, today
 from ._csv import read_export
 from .events import area_rows, combine, coverage_of, event_frame, resolve_regions
 from .ucdp import _paths
@@ -57,7 +57,7 @@ class GtdSchema(pa.DataFrameModel):
     """The GTD columns resurgence uses, after type conversion."""
 
     eventid: Series[str] = pa.Field(unique=True)
-    iyear: Series[float] = pa.Field(ge=1970, le=2100)
+    iyear: Series[float] = pa.Field(ge=1970)
     imonth: Series[float] = pa.Field(ge=0, le=12)
     iday: Series[float] = pa.Field(ge=0, le=31)
     extended: Series[float] = pa.Field(isin=[0, 1], nullable=True)
@@ -73,7 +73,7 @@ class GtdSchema(pa.DataFrameModel):
 
 #: What the codes and ranges of :class:`GtdSchema` mean (GTD codebook), for the messages.
 MESSAGES = {
-    "iyear": "iyear must be 1970 (the GTD starts in 1970) to 2100",
+    "iyear": "iyear must be 1970 or later (the GTD starts in 1970)",
     "imonth": "imonth must be 0 (unknown) to 12",
     "iday": "iday must be 0 (unknown) to 31",
     "extended": "extended must be 0 (no) or 1 (yes: the incident lasted more than 24 hours)",
@@ -188,10 +188,15 @@ def _events(export, area: str, perpetrators: str):
         rows_bad = np.flatnonzero(bad_day)
         export.fail(rows_bad, "iday", "valid_date", d[rows_bad].astype(int),
                     lambda v: f"day {v} does not exist in that month")
-    if export.failures:
-        return None, None
+    # rows already failing get a placeholder date: they are reported, never imported
+    valid = ok & ~bad_day & (y == np.round(y)) & (m == np.round(m)) & (d == np.round(d))
+    y, m1 = np.where(valid, y, 1970).astype(int), np.where(valid, m1, 1).astype(int)
+    m, d = np.where(valid, m, 1).astype(int), np.where(valid, d, 1).astype(int)
     month0 = ((y - 1970) * 12 + m1 - 1).astype("datetime64[M]")
     start = month0.astype("datetime64[D]") + (np.where(d == 0, 1, d) - 1).astype("timedelta64[D]")
+    _fail_future(export, start, resolution)
+    if export.failures:
+        return None, None
     end_month = np.where(m == 0, (y - 1970) * 12 + 11, (y - 1970) * 12 + m1 - 1)
     end_of_month = ((end_month + 1).astype("datetime64[M]").astype("datetime64[D]")
                     - np.timedelta64(1, "D"))
@@ -222,6 +227,20 @@ def _events(export, area: str, perpetrators: str):
         _file=pd.Categorical([export.name] * len(typed)), _line=export.lines,
     )
     return frame[rows].reset_index(drop=True), coverage_of(start)
+
+
+def _fail_future(export, start: np.ndarray, resolution: np.ndarray) -> None:
+    """An incident dated after today (by iyear/imonth/iday, or its resolution) fails."""
+    now = today().to_datetime64().astype("datetime64[D]")
+    late = np.flatnonzero(start > now)
+    export.fail(late, "iyear", "not_in_future", [str(start[i]) for i in late],
+                lambda v: f"iyear, imonth and iday give {v}, after today ({now}): an event cannot "
+                          "be dated in the future")
+    resolved = resolution.astype("datetime64[D]")
+    late = np.flatnonzero(~np.isnat(resolved) & (resolved > now))
+    export.fail(late, "resolution", "not_in_future", [str(resolved[i]) for i in late],
+                lambda v: f"{v} is after today ({now}): an incident cannot be resolved in the "
+                          "future")
 
 
 def _parse_resolution(values: pd.Index) -> pd.DatetimeIndex:

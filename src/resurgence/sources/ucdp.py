@@ -34,7 +34,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ..errors import DataWarning
-from ._convert import Converter, parse_iso_dates, raise_if_failed, schema_failures
+from ._convert import Converter, not_in_future, parse_iso_dates, raise_if_failed, schema_failures
 from ._csv import read_export
 from .events import area_rows, combine, coverage_of, event_frame, resolve_regions
 
@@ -99,6 +99,10 @@ class UcdpSchema(pa.DataFrameModel):
     def date_order(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
         start, end = df["date_start"], df["date_end"]
         return start.isna() | end.isna() | (start <= end)
+
+    @pa.check("date_start", "date_end", name="not_in_future")
+    def dates_not_in_future(cls, s: pd.Series) -> pd.Series:  # noqa: N805
+        return not_in_future(s)
 
     class Config:
         strict = False
