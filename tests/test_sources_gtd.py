@@ -11,7 +11,7 @@ import pytest
 
 import resurgence as rs
 from resurgence.cli import main
-from resurgence.errors import DataValidationError
+from resurgence.errors import DataValidationError, DataWarning
 from resurgence.sources.events import EventSchema
 
 GTD = Path(__file__).parent / "fixtures" / "gtd_syria_latin1.csv"
@@ -124,3 +124,19 @@ def test_a_future_incident_is_named(tmp_path):
     assert t[["row", "column", "check", "value"]].values.tolist() == [
         [3, "iyear", "not_in_future", f"{year}-01-01"]]
     assert "after today" in t["message"].item()
+
+
+def test_more_attackers_than_deaths_warns_and_is_unknown_when_excluded(tmp_path):
+    # eventid 201601050001: nkill 12, nkillter 1 in the fixture; now 7 and 20
+    path = _gtd_with(tmp_path, {(2, "nkill"): "7", (2, "nkillter"): "20"})
+    with pytest.warns(DataWarning, match=r"1 GTD event\(s\) with nkillter .* above nkill.*"
+                                         r"unknown for them.*line 2 \(eventid 201601050001: "
+                                         r"nkill 7, nkillter 20\)"):
+        excl = rs.read_gtd(path, perpetrators="exclude")
+    assert pd.isna(excl.set_index("event_id").loc["201601050001", "fatalities"])   # not 0
+    obs = rs.aggregate_events(excl, actor="IS", regions="none")
+    jan = obs[(obs.measure == "fatalities") & (obs.start == "2016-01-01")]
+    assert "2 event(s) with unknown fatalities not counted" in jan["note"].item()
+    with pytest.warns(DataWarning, match="nkill is kept as published"):
+        incl = rs.read_gtd(path)
+    assert incl.set_index("event_id").loc["201601050001", "fatalities"] == 7

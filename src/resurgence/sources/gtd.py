@@ -25,14 +25,16 @@ handled explicitly:
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from ..errors import InputError
+from ..errors import DataWarning, InputError
 from ._convert import Converter, parse_iso_dates, raise_if_failed, schema_failures, today
 from ._csv import read_export
 from .events import area_rows, combine, coverage_of, event_frame, resolve_regions
@@ -209,10 +211,8 @@ def _events(export, area: str, perpetrators: str):
     precision = np.where(m == 0, "year", np.where(d == 0, "month", "day"))
     spec = typed["specificity"].to_numpy()
     located = np.where(np.isnan(spec), np.where(pd.Series(published).notna(), 4, 5), spec)
-    kill, wound = typed["nkill"].to_numpy(), typed["nwound"].to_numpy()
-    if perpetrators == "exclude":
-        kill = kill - np.nan_to_num(typed["nkillter"].to_numpy())
-        wound = wound - np.nan_to_num(typed["nwoundte"].to_numpy())
+    kill = _victims(export, typed, "nkill", "nkillter", perpetrators, rows)
+    wound = _victims(export, typed, "nwound", "nwoundte", perpetrators, rows)
     doubt = conv.number("doubtterr")
     frame = event_frame(
         source="gtd", event_id=typed["eventid"].to_numpy(dtype=object),
@@ -223,7 +223,7 @@ def _events(export, area: str, perpetrators: str):
         actor1=conv.text("gname"), actor2=conv.text("gname2"), actor_other=conv.text("gname3"),
         event_type=conv.text("attacktype1_txt"),
         violence_type=np.where(doubt == 1, "doubtful", "terrorism"),
-        fatalities=np.maximum(kill, 0), wounded=np.maximum(wound, 0),
+        fatalities=kill, wounded=wound,
         _file=pd.Categorical([export.name] * len(typed)), _line=export.lines,
     )
     return frame[rows].reset_index(drop=True), coverage_of(start)
@@ -241,6 +241,34 @@ def _fail_future(export, start: np.ndarray, resolution: np.ndarray) -> None:
     export.fail(late, "resolution", "not_in_future", [str(resolved[i]) for i in late],
                 lambda v: f"{v} is after today ({now}): an incident cannot be resolved in the "
                           "future")
+
+
+def _victims(export, typed: pd.DataFrame, total: str, attackers: str, perpetrators: str,
+             rows: np.ndarray) -> np.ndarray:
+    """``nkill`` (``nwound``) as published, or without the attackers (``nkillter``).
+
+    GTD's total includes the attackers, so more attackers than the total is an error in
+    the data: a :class:`~resurgence.errors.DataWarning` names the rows, and with
+    ``perpetrators="exclude"`` their count is unknown (NaN), never a made-up 0.
+    """
+    value, perps = typed[total].to_numpy(), typed[attackers].to_numpy()
+    bad = rows & (perps > value)                 # False where either is unknown
+    if bad.any():
+        hit = np.flatnonzero(bad)
+        listed = ", ".join(f"{export.lines[i]} (eventid {typed['eventid'].iat[i]}: {total} "
+                           f"{value[i]:g}, {attackers} {perps[i]:g})" for i in hit[:12])
+        more = f", and {len(hit) - 12} more" if len(hit) > 12 else ""
+        then = (f"{total} without the attackers is unknown for them (not counted)"
+                if perpetrators == "exclude" else f"{total} is kept as published")
+        warnings.warn(f"{Path(export.name).name}: {len(hit)} GTD event(s) with {attackers} (the "
+                      f"attackers) above {total} (everyone, attackers included): {then}: "
+                      f"line{'s' if len(hit) > 1 else ''} {listed}{more}", DataWarning,
+                      stacklevel=4)
+    if perpetrators == "include":
+        return value
+    out = value - np.nan_to_num(perps)
+    out[bad] = np.nan
+    return out
 
 
 def _parse_resolution(values: pd.Index) -> pd.DatetimeIndex:
