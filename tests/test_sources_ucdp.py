@@ -329,3 +329,18 @@ def test_a_future_date_is_one_problem_named_by_the_reader(tmp_path, capsys):
     assert main(["import", "ucdp", str(path)]) == 1
     err = capsys.readouterr().err
     assert "2 problem(s) in 1 UCDP file(s)" in err and "aggregation" not in err
+
+
+def test_events_readme_spells_adm_1_as_the_bundled_file_does(repo_root):
+    """Every governorate spelling data/events/README.md quotes is a value of ``adm_1``, and
+    every value is quoted, with the counts it gives."""
+    import re
+
+    text = (repo_root / "data" / "events" / "README.md").read_text(encoding="utf-8")
+    quoted = {" ".join(m.split()) for m in re.findall(r"`([^`]*)`", text)
+              if "governorate" in m.lower() and "NAME" not in m}
+    adm1 = pd.read_csv(bundled_ucdp_file(), usecols=["adm_1"])["adm_1"].value_counts()
+    assert quoted == set(adm1.index)
+    for name, count in (("Deir ez Zor Governorate", "2,090"), ("Ar Raqqah Governorate", "1,355"),
+                        ("Latakia Governorate", "1")):
+        assert f"{adm1[name]:,}" == count and f"({count}" in " ".join(text.split())

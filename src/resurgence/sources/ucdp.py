@@ -9,9 +9,9 @@ explicitly:
   fields of the standard GED layout or the 41 of the 2016-2019 Syria release.
 - **Timestamps instead of dates.** ``date_start``/``date_end`` such as
   ``2019-11-26 00:00:00.000`` or ``2019-11-26T00:00:00Z`` keep their date part.
-- **Governorate spellings.** ``adm_1`` (``Dayr az Zawr governorate``, ``Hims
-  governorate``) is mapped to canonical names through the alias table; an
-  unknown name is an error naming the row.
+- **Governorate spellings.** ``adm_1`` (``Deir ez Zor Governorate``, ``Homs
+  Governorate``, ``Hamah Governorate``) is mapped to canonical names through the
+  alias table; an unknown name is an error naming the row.
 - **No governorate.** Events located only to the country (``where_prec`` 6-7)
   have no ``adm_1``: their region is ``unknown``.
 - **low <= best <= high fails** in about 100 rows of the Syria release (UCDP
