@@ -89,7 +89,8 @@ def test_islamic_state_variants_and_associated_actors():
     assert _national(assoc)["2024-02"] == 2.0          # SYR1005 names IS as an associated actor
     named = rs.aggregate_events(ev, actor="Islamic State (Syria)", regions="none")
     assert _national(named) == _national(plain) and named.subset.isna().all()
-    assert named.obs_id.str.startswith("acled-syria-islamic_state_syria-total-").all()
+    assert named.obs_id.str.startswith(      # the release part: the export's file name
+        "acled-acled_syria_export_2024_03_31-syria-islamic_state_syria-total-").all()
 
 
 def test_breakdown_by_event_type():

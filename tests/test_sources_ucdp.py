@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import shutil
 import subprocess
 import sys
 import warnings
@@ -344,3 +345,25 @@ def test_events_readme_spells_adm_1_as_the_bundled_file_does(repo_root):
     for name, count in (("Deir ez Zor Governorate", "2,090"), ("Ar Raqqah Governorate", "1,355"),
                         ("Latakia Governorate", "1")):
         assert f"{adm1[name]:,}" == count and f"({count}" in " ".join(text.split())
+
+
+# ------------------------------------------------------------------------------- releases
+
+
+def _import_bundled(*extra: str) -> int:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        return main(["import", "ucdp", str(bundled_ucdp_file()), "--actor", "IS", *extra])
+
+
+def test_observation_ids_carry_the_release(tmp_path):
+    assert _import_bundled("--release", "25.1", "--out", str(tmp_path / "a" / "a.csv")) == 0
+    assert _import_bundled("--out", str(tmp_path / "b" / "b.csv")) == 0   # another folder
+    a = pd.read_csv(tmp_path / "a" / "a.csv")
+    b = pd.read_csv(tmp_path / "b" / "b.csv")
+    assert a["obs_id"].str.startswith("ucdp-25.1-syria-is-").all()
+    assert a["source_title"].str.startswith("UCDP GED 25.1 ").all()
+    assert b["obs_id"].str.startswith("ucdp-ucdp_ged_is_syria_20160101_20191130-syria-is-").all()
+    bundled = pd.read_csv(rs.reference.default_series_dir() / "ucdp_ged_is.csv")
+    assert bundled["obs_id"].str.startswith("ucdp-ged_syria_20160101_20191130-syria-").all()
+    assert not set(bundled["obs_id"]) & set(a["obs_id"])

@@ -61,8 +61,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         q.add_argument("--area", default="syria", help="area id (default: syria)")
         q.add_argument("--source-url", default=url, help=f"source_url of the rows (default {url})")
         q.add_argument("--source-title", help="source_title of the rows (default: names the files)")
-        if name == "ucdp":
-            q.add_argument("--release", help="release name for the title, e.g. 25.1")
+        q.add_argument("--release", metavar="NAME",
+                       help="name of this release or export, in the observation ids and the "
+                       "title, e.g. 25.1 (default: the file name); two releases need two names")
         if name == "acled":
             q.add_argument("--date-format", help="strptime format of event_date (default: detect)")
         if name == "gtd":
@@ -80,10 +81,11 @@ def run(args: argparse.Namespace) -> int:
                            source_url=args.source_url)
     elif args.dataset == "acled":
         events = read_acled(args.paths, area=args.area, date_format=args.date_format,
-                            source_url=args.source_url)
+                            release=args.release, source_url=args.source_url)
     else:
         events = read_gtd(args.paths, area=args.area, perpetrators=args.perpetrators,
-                          encoding=args.encoding, source_url=args.source_url)
+                          encoding=args.encoding, release=args.release,
+                          source_url=args.source_url)
     fields = ("actor1", "actor2", "actor_other") if args.associated else ("actor1", "actor2")
     obs = aggregate_events(
         events, actor=args.actor, actor_fields=fields, by=args.by, regions=args.regions,

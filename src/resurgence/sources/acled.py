@@ -58,6 +58,7 @@ from .events import (
     join_text,
     lookup,
     recode,
+    release_id,
     resolve_regions,
     slug,
 )
@@ -260,6 +261,7 @@ def read_acled(
     *,
     area: str = "syria",
     date_format: str | None = None,
+    release: str | None = None,
     source_url: str = ACLED_URL,
 ) -> pd.DataFrame:
     """Read one or several ACLED exports (``.csv`` or ``.csv.gz``) into the event frame.
@@ -274,6 +276,9 @@ def read_acled(
         Keep the events in this area's country.
     date_format : str, optional
         A ``strptime`` format for ``event_date`` if detection is not wanted.
+    release : str, optional
+        A name for this export in the observations' ids and ``source_title``;
+        default: the newest export's file name.
     source_url : str
         For the observations' ``source_url``.
 
@@ -300,10 +305,13 @@ def read_acled(
     raise_if_failed(exports, "ACLED")
     events, info = _reconcile(parts)
     names = [p.name for p in files]
+    newest = max(range(len(parts)), key=lambda i: (np.nan_to_num(parts[i][3], nan=-np.inf), i))
     events.attrs = {
         "source": "acled", "area": area, "files": names,
+        "release": release_id(release, names[newest]),
         "coverage": (min(p[1][0] for p in parts), max(p[1][1] for p in parts)),
-        "source_url": source_url, "source_title": f"ACLED export ({', '.join(names)})",
+        "source_url": source_url,
+        "source_title": f"ACLED export {release + ' ' if release else ''}({', '.join(names)})",
     }
     if info:
         events.attrs["reconciliation"] = info

@@ -51,7 +51,7 @@ from ..schemas import OBSERVATION_COLUMNS
 from ..validation import validate_observations
 from .actors import match_actor
 from ._convert import today
-from .events import DATE_PRECISIONS, LOCATION_PRECISIONS, area_regions, slug
+from .events import DATE_PRECISIONS, LOCATION_PRECISIONS, area_regions, release_id, slug
 
 __all__ = ["aggregate_events", "assign_months", "observations_csv", "MONTH_RULES", "BREAKDOWNS"]
 
@@ -185,6 +185,7 @@ def aggregate_events(
     area: str | None = None,
     source_url: str | None = None,
     source_title: str | None = None,
+    release: str | None = None,
 ) -> pd.DataFrame:
     """Aggregate an event frame into validated monthly observation rows.
 
@@ -215,6 +216,9 @@ def aggregate_events(
         Default: every measure the source has.
     area, source_url, source_title : str, optional
         Override the provenance the reader recorded in ``events.attrs``.
+    release : str, optional
+        The release part of the observation ids (``ucdp-25.1-syria-...``); default
+        ``events.attrs["release"]`` (the readers set it), none for a frame without it.
 
     Returns
     -------
@@ -231,11 +235,11 @@ def aggregate_events(
     >>> from resurgence.sources.ucdp import read_ucdp, bundled_ucdp_file
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")   # low <= best <= high fails in 35 events
-    ...     events = read_ucdp(bundled_ucdp_file())
+    ...     events = read_ucdp(bundled_ucdp_file(), release="GED Syria 20160101-20191130")
     >>> obs = aggregate_events(events, actor="IS")
     >>> row = obs[(obs.region == "ALL") & (obs.measure == "events") & (obs.start == "2016-01-01")]
     >>> row[["obs_id", "value", "note"]].values.tolist()
-    [['ucdp-syria-is-total-all-201601-events', 190.0,
+    [['ucdp-ged_syria_20160101_20191130-syria-is-total-all-201601-events', 190.0,
       'events involving IS; month rule start; 6 event(s) spanning months']]
     """
     attrs = dict(events.attrs)
@@ -245,6 +249,7 @@ def aggregate_events(
     area = area or attrs.get("area", "syria")
     source_url = source_url or attrs.get("source_url") or "https://ucdp.uu.se/downloads/"
     source_title = source_title or attrs.get("source_title") or source.upper()
+    release = release_id(release, "") if release else attrs.get("release")
     if regions not in ("all", "total", "none"):
         raise InputError(f"regions must be 'all', 'total' or 'none', not {regions!r}")
     if region_precision not in LOCATION_PRECISIONS:
@@ -359,8 +364,9 @@ def aggregate_events(
                                  n_regions, n_months, with_regions))
     cells = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     what = f"events involving {' or '.join(map(str, actors))}" if actors else "all events"
-    obs = _observations(cells, names, published, lo, source, area, source_url, source_title,
-                        f"{what}; month rule {month_rule}", tag)
+    prefix = f"{source}-{release}" if release else source
+    obs = _observations(cells, names, published, lo, prefix, source, area, source_url,
+                        source_title, f"{what}; month rule {month_rule}", tag)
     obs = validate_observations(obs, file=f"<{source} aggregation>")
     obs.attrs["summary"] = summary
     return obs
@@ -419,7 +425,7 @@ def _cells(pvals, measures, in_actor, sub_idx, labels, rcode, month, n_regions, 
     return pd.DataFrame(cols)
 
 
-def _observations(cells, names, published, lo, source, area, source_url, source_title,
+def _observations(cells, names, published, lo, prefix, source, area, source_url, source_title,
                   how: str, tag: str) -> pd.DataFrame:
     ref = load_reference()
     codes = ref.regions.set_index("name")["code"]
@@ -451,7 +457,7 @@ def _observations(cells, names, published, lo, source, area, source_url, source_
                 unknown[has_unknown].astype(str), index=notes[has_unknown].index) + (
                 f" event(s) with unknown {m} not counted")
         rows.append(pd.DataFrame({
-            "obs_id": (f"{source}-{area}-{tag}-" + subset_id + "-" + region_codes[rid] + "-"
+            "obs_id": (f"{prefix}-{area}-{tag}-" + subset_id + "-" + region_codes[rid] + "-"
                        + stamp.to_numpy() + f"-{m}"),
             "source": source, "area": area, "region": region_names[rid], "measure": m,
             "subset": subset.where(subset != "", None).astype(object),

@@ -39,8 +39,9 @@ column                   meaning
 =======================  =====================================================================
 
 The frame's ``attrs`` carry provenance for aggregation: ``source``, ``area``,
-``files``, ``coverage`` (first and last month of the file, from all its events
-before any filter), ``source_url`` and ``source_title``.
+``files``, ``release`` (:func:`release_id`: the release name given, else the
+newest file's name), ``coverage`` (first and last month of the file, from all
+its events before any filter), ``source_url`` and ``source_title``.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ __all__ = [
     "EventSchema",
     "event_frame",
     "slug",
+    "release_id",
     "bundled_events_dir",
     "area_rows",
     "area_regions",
@@ -225,6 +227,25 @@ def slug(text: str) -> str:
     """
     s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "_", s).strip("_") or "x"
+
+
+def release_id(release: str | None, file: str | Path) -> str:
+    """The release part of observation ids: the ``release`` name, else the file's name.
+
+    Two releases of one dataset (UCDP GED 25.1 and the 2016-2019 Syria release,
+    two ACLED exports) state the same series and months; their observation ids
+    differ by this part, so that one can supersede the other.
+
+    Examples
+    --------
+    >>> release_id("25.1", "x.csv"), release_id("GED Syria 20160101-20191130", "x.csv")
+    ('25.1', 'ged_syria_20160101_20191130')
+    >>> release_id(None, "exports/GEDEvent_v25_1.csv.gz")
+    'gedevent_v25_1'
+    """
+    text = release or re.sub(r"(\.csv)?(\.gz)?$", "", Path(file).name, flags=re.IGNORECASE)
+    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9.]+", "_", s).strip("_.") or "x"
 
 
 def bundled_events_dir() -> Path:

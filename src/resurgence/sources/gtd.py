@@ -37,7 +37,7 @@ from pandera.typing import Series
 from ..errors import DataWarning, InputError
 from ._convert import Converter, parse_iso_dates, raise_if_failed, schema_failures, today
 from ._csv import read_export
-from .events import area_rows, combine, coverage_of, event_frame, resolve_regions
+from .events import area_rows, combine, coverage_of, event_frame, release_id, resolve_regions
 from .ucdp import _paths
 
 __all__ = ["read_gtd", "GtdSchema", "GTD_URL"]
@@ -93,6 +93,7 @@ def read_gtd(
     area: str = "syria",
     perpetrators: str = "include",
     encoding: str = "auto",
+    release: str | None = None,
     source_url: str = GTD_URL,
 ) -> pd.DataFrame:
     """Read GTD CSV files into the event frame.
@@ -109,6 +110,9 @@ def read_gtd(
         ``nwoundte`` where they are known.
     encoding : str
         ``auto`` (UTF-8, else Latin-1 as START distributes it) or a codec name.
+    release : str, optional
+        Release name (e.g. ``"2021"``) for the observations' ids and ``source_title``;
+        default: the last file's name.
     source_url : str
         For the observations' ``source_url``.
 
@@ -135,9 +139,11 @@ def read_gtd(
     names = [p.name for p in files]
     events.attrs = {
         "source": "gtd", "area": area, "files": names,
+        "release": release_id(release, names[-1]),
         "coverage": (min(c[0] for c in coverage), max(c[1] for c in coverage)),
         "source_url": source_url,
-        "source_title": f"Global Terrorism Database ({', '.join(names)}; perpetrators "
+        "source_title": f"Global Terrorism Database {release + ' ' if release else ''}"
+                        f"({', '.join(names)}; perpetrators "
                         f"{'included' if perpetrators == 'include' else 'excluded'})",
     }
     return events

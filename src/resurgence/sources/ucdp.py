@@ -36,7 +36,7 @@ from pandera.typing import Series
 from ..errors import DataWarning
 from ._convert import Converter, not_in_future, parse_iso_dates, raise_if_failed, schema_failures
 from ._csv import read_export
-from .events import area_rows, combine, coverage_of, event_frame, resolve_regions
+from .events import area_rows, combine, coverage_of, event_frame, release_id, resolve_regions
 
 __all__ = ["read_ucdp", "UcdpSchema", "GED_COLUMNS", "GED_SYRIA_COLUMNS", "UCDP_URL"]
 
@@ -140,7 +140,8 @@ def read_ucdp(
     area : str
         Keep the events in this area's country (``data/reference/areas.csv``).
     release : str, optional
-        Release name for the observations' ``source_title`` (e.g. ``"25.1"``).
+        Release name (e.g. ``"25.1"``) for the observations' ids and ``source_title``;
+        default: the last file's name. Two releases must have different names.
     source_url : str
         Where the files come from, for the observations' ``source_url``.
 
@@ -184,6 +185,7 @@ def read_ucdp(
     names = [p.name for p in files]
     events.attrs = {
         "source": "ucdp", "area": area, "files": names,
+        "release": release_id(release, names[-1]),
         "coverage": (min(c[0] for c in coverage), max(c[1] for c in coverage)),
         "source_url": source_url,
         "source_title": f"UCDP GED {release + ' ' if release else ''}({', '.join(names)})",
