@@ -367,3 +367,47 @@ def test_observation_ids_carry_the_release(tmp_path):
     bundled = pd.read_csv(rs.reference.default_series_dir() / "ucdp_ged_is.csv")
     assert bundled["obs_id"].str.startswith("ucdp-ged_syria_20160101_20191130-syria-").all()
     assert not set(bundled["obs_id"]) & set(a["obs_id"])
+
+
+@pytest.mark.slow
+def test_a_second_release_beside_the_bundled_one_conflicts_unless_superseded(tmp_path, capsys):
+    data = tmp_path / "series"
+    shutil.copytree(rs.reference.default_series_dir(), data)
+    old = data / "ucdp_ged_is.csv"
+    before = old.read_text(encoding="utf-8")
+    new = data / "ucdp_ged_25_1.csv"
+    assert _import_bundled("--release", "25.1", "--out", str(new)) == 1
+    err = capsys.readouterr().err
+    assert "ucdp_ged_is.csv has primary figures for the same series and months: 3,008 row(s) " \
+           "of 64 series, 2016-01..2019-11" in err and "--supersede" in err
+    assert not new.exists() and old.read_text(encoding="utf-8") == before   # nothing written
+
+    assert _import_bundled("--release", "25.1", "--out", str(new), "--supersede") == 0
+    assert "superseded 3,008 row(s)" in capsys.readouterr().err
+    assert main(["validate", str(data)]) == 0
+    after = pd.read_csv(old, dtype=str, keep_default_na=False)
+    was = pd.read_csv(io.StringIO(before), dtype=str, keep_default_na=False)
+    changed = (after != was).any(axis=0)
+    assert set(changed[changed].index) == {"use", "choice_note"}            # nothing else
+    gone = after["use"] == "superseded"
+    assert gone.sum() == 3008 and after.loc[gone, "subset"].eq("").all()
+    assert after.loc[gone, "choice_note"].str.startswith(
+        "superseded by ucdp_ged_25_1.csv (UCDP GED 25.1").all()
+    assert (after.loc[~gone, "use"] == "primary").all()    # violence subsets: not in the new one
+    panel = rs.load_panel(data)
+    rows = panel.monthly[panel.monthly["series_id"] == "ucdp/syria/all/events"]
+    assert rows["obs_id"].str.startswith("ucdp-25.1-").all()
+    assert rows.loc[rows["month"] == "2016-01-01", "value"].item() == 190   # start rule, not split
+    assert panel.get("ucdp/syria/all/events/violence=one_sided").notna().sum() == 47
+
+    # the same release again under another name: the same ids, an error even with --supersede
+    assert _import_bundled("--release", "25.1", "--out", str(data / "again.csv"),
+                           "--supersede") == 1
+    assert "already holds 3,008 of these observation ids" in capsys.readouterr().err
+    # over its own file: no conflict with itself, nothing more superseded
+    assert _import_bundled("--release", "25.1", "--out", str(new)) == 0
+
+
+def test_supersede_needs_an_output_file(capsys):
+    assert _import_bundled("--supersede") == 1
+    assert "--supersede needs --out FILE" in capsys.readouterr().err
