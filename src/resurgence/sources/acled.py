@@ -362,7 +362,7 @@ def _events(export, area: str, date_format: str | None):
         event_type=event_type, sub_event_type=conv.text("sub_event_type"),
         violence_type=violence,
         fatalities=typed["fatalities"].to_numpy(), timestamp=stamp,
-        _file=pd.Categorical([export.name] * len(typed)), _line=export.lines,
+        _file=export.name, _line=export.lines,
     )
     dates = date[~np.isnat(date)]
     span = (dates.min(), dates.max())

@@ -137,7 +137,8 @@ class EventSchema(pa.DataFrameModel):
 def event_frame(**columns) -> pd.DataFrame:
     """Assemble an event frame with the standard columns and dtypes; absent columns are empty.
 
-    Absent precisions default to ``day`` and ``exact``, an absent region to ``unknown``.
+    Absent precisions default to ``day`` and ``exact``, an absent region to ``unknown``;
+    a single string (``source="ucdp"``, ``_file=name``) is repeated on every row.
     Readers call it; tests and users can build small frames with it too (see
     :class:`EventSchema`).
     """
@@ -155,8 +156,8 @@ def event_frame(**columns) -> pd.DataFrame:
             v = pd.Categorical(["exact"] * n if v is None else v,
                                categories=LOCATION_PRECISIONS, ordered=True)
         elif col == "source":
-            v = pd.Categorical([v] * n if isinstance(v, str) else v,
-                               categories=["ucdp", "acled", "gtd"])
+            v = (_repeat(v, n, ["ucdp", "acled", "gtd"]) if isinstance(v, str)
+                 else pd.Categorical(v, categories=["ucdp", "acled", "gtd"]))
         elif col in ("actor1_id", "actor2_id"):
             v = pd.array(np.full(n, np.nan) if v is None else v, dtype="Int64")
         elif col in ("fatalities", "fatalities_low", "fatalities_high", "wounded",
@@ -171,11 +172,19 @@ def event_frame(**columns) -> pd.DataFrame:
             v = pd.Categorical(["unknown"] * n)
         elif col in _TEXT:
             if v is None:
-                v = pd.Categorical([None] * n)
+                v = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=[])
+            elif isinstance(v, str):
+                v = _repeat(v, n, [v])
             elif not isinstance(v, pd.Categorical):
                 v = pd.Categorical(v)
         out[col] = v
     return pd.DataFrame(out)
+
+
+def _repeat(value: str, n: int, categories: list[str]) -> pd.Categorical:
+    """``value`` n times as a categorical, without a list of n strings."""
+    code = categories.index(value) if value in categories else -1
+    return pd.Categorical.from_codes(np.full(n, code, dtype=np.int8), categories=categories)
 
 
 def lookup(values: np.ndarray, mapping: dict, categories: Sequence[str] | None = None,

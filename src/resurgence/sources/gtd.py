@@ -230,7 +230,7 @@ def _events(export, area: str, perpetrators: str):
         event_type=conv.text("attacktype1_txt"),
         violence_type=np.where(doubt == 1, "doubtful", "terrorism"),
         fatalities=kill, wounded=wound,
-        _file=pd.Categorical([export.name] * len(typed)), _line=export.lines,
+        _file=export.name, _line=export.lines,
     )
     return frame[rows].reset_index(drop=True), coverage_of(start)
 

@@ -238,7 +238,7 @@ def _events(export, area: str) -> tuple[pd.DataFrame, tuple[str, str]]:
         violence_type=pd.Series(tov).map(VIOLENCE).to_numpy(dtype=object),
         fatalities=typed["best"].to_numpy(), fatalities_low=typed["low"].to_numpy(),
         fatalities_high=typed["high"].to_numpy(),
-        _file=pd.Categorical([export.name] * len(typed)), _line=export.lines,
+        _file=export.name, _line=export.lines,
     )
     if parts is not None:
         frame["_parts"] = parts
