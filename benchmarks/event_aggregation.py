@@ -13,11 +13,14 @@ including "Islamic State (Syria)", notes text), then times, in a fresh process:
 
 It prints the seconds of each step, events per second end to end, and the peak
 resident memory of the timed process (``resource.getrusage``, which includes the
-interpreter and imports).
+interpreter and imports). ``--repeat N`` times N fresh processes and prints each
+run, then the minimum and median, with the load average before and after (the
+machine is shared: say how loaded it was).
 
 Usage::
 
-    python benchmarks/event_aggregation.py [--events 1000000] [--keep FILE]
+    python benchmarks/event_aggregation.py [--events 1000000] [--keep FILE] [--repeat N]
+    python benchmarks/event_aggregation.py --input FILE [--repeat N]   # an existing export
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -113,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="write the generated export here and keep it")
+    parser.add_argument("--input", type=Path, help="time this export instead of generating one")
+    parser.add_argument("--repeat", type=int, default=1, help="timed runs (fresh processes)")
     parser.add_argument("--run", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -123,26 +129,45 @@ def main(argv: list[str] | None = None) -> int:
         generate(args.generate, args.events)
         return 0
     tmp = tempfile.TemporaryDirectory()
-    path = args.keep or Path(tmp.name) / "acled_benchmark.csv"
-    t = time.perf_counter()
-    # generated and timed in child processes: a large parent would inflate the child's
-    # peak memory (ru_maxrss survives fork and exec)
-    subprocess.run([sys.executable, __file__, "--generate", str(path), "--events",
-                    str(args.events)], check=True)
-    size = os.path.getsize(path) / 1e6
-    print(f"generated {args.events:,} ACLED-format events ({size:.0f} MB) in "
-          f"{time.perf_counter() - t:.1f} s")
-    out = subprocess.run([sys.executable, __file__, "--run", str(path)], capture_output=True,
-                         text=True, check=True)
-    r = json.loads(out.stdout.strip().splitlines()[-1])
-    total = r["read_s"] + r["aggregate_s"]
-    print(f"read_acled (parse + check)      {r['read_s']:6.2f} s")
-    print(f"aggregate_events (all, by governorate x month: {r['rows']:,} rows) "
-          f"{r['aggregate_s']:6.2f} s")
-    print(f"end to end                      {total:6.2f} s  = {r['events'] / total:,.0f} events/s "
-          f"(aggregation alone {r['events'] / r['aggregate_s']:,.0f} events/s)")
-    print(f"Islamic State by event type     {r['aggregate_is_s']:6.2f} s ({r['is_rows']:,} rows)")
-    print(f"peak resident memory            {r['peak_rss_mb']:6.0f} MB")
+    if args.input:
+        path = args.input
+    else:
+        path = args.keep or Path(tmp.name) / "acled_benchmark.csv"
+        t = time.perf_counter()
+        # generated and timed in child processes: a large parent would inflate the child's
+        # peak memory (ru_maxrss survives fork and exec)
+        subprocess.run([sys.executable, __file__, "--generate", str(path), "--events",
+                        str(args.events)], check=True)
+        size = os.path.getsize(path) / 1e6
+        print(f"generated {args.events:,} ACLED-format events ({size:.0f} MB) in "
+              f"{time.perf_counter() - t:.1f} s")
+    load_before = os.getloadavg()
+    runs = []
+    for _ in range(args.repeat):
+        out = subprocess.run([sys.executable, __file__, "--run", str(path)], capture_output=True,
+                             text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r["total_s"] = r["read_s"] + r["aggregate_s"]
+        runs.append(r)
+        print(f"read_acled (parse + check)      {r['read_s']:6.2f} s")
+        print(f"aggregate_events (all, by governorate x month: {r['rows']:,} rows) "
+              f"{r['aggregate_s']:6.2f} s")
+        print(f"end to end                      {r['total_s']:6.2f} s  = "
+              f"{r['events'] / r['total_s']:,.0f} events/s "
+              f"(aggregation alone {r['events'] / r['aggregate_s']:,.0f} events/s)")
+        print(f"Islamic State by event type     {r['aggregate_is_s']:6.2f} s "
+              f"({r['is_rows']:,} rows)")
+        print(f"peak resident memory            {r['peak_rss_mb']:6.0f} MB")
+    load_after = os.getloadavg()
+    if len(runs) > 1:
+        print(f"\n{len(runs)} runs, minimum / median:")
+        for key, label in (("read_s", "read_acled"), ("aggregate_s", "aggregate_events"),
+                           ("total_s", "end to end"), ("aggregate_is_s", "IS by event type"),
+                           ("peak_rss_mb", "peak memory (MB)")):
+            values = [r[key] for r in runs]
+            print(f"  {label:18s} {min(values):7.2f} / {statistics.median(values):7.2f}")
+    print(f"load average (1, 5, 15 min): before {', '.join(f'{x:.2f}' for x in load_before)}; "
+          f"after {', '.join(f'{x:.2f}' for x in load_after)} ({os.cpu_count()} cores)")
     return 0
 
 

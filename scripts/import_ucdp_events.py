@@ -45,6 +45,9 @@ SERIES = ROOT / "data" / "series" / "ucdp_ged_is.csv"
 IS_ACTOR_ID = "234"
 COVERAGE = ("2016-01", "2019-11")
 TITLE = "UCDP GED Syria 20160101-20191130, Islamic State events (data/events)"
+#: The release part of the observation ids (``ucdp-ged_syria_20160101_20191130-syria-...``), so
+#: that a later GED release imported beside this file has other ids and can supersede it.
+RELEASE = "GED Syria 20160101-20191130"
 #: Spanning events spread over their months by days (largest remainder). Under the
 #: import default ``start``, three country-level events dated only "2016" would put 6,389
 #: deaths into January 2016 (7,681 in all, against 1,793 spread): a spike no model should
@@ -83,7 +86,7 @@ def gzip_bytes(text: str) -> bytes:
 def series_text(events_path: Path) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)  # low/best/high: kept as published
-        events = read_ucdp(events_path)
+        events = read_ucdp(events_path, release=RELEASE)
     obs = aggregate_events(events, actor="IS", by=("violence",), regions="total",
                            month_rule=MONTH_RULE, coverage=COVERAGE, source_title=TITLE)
     return observations_csv(obs)

@@ -13,7 +13,7 @@ import pytest
 
 import resurgence as rs
 from resurgence.cli import main
-from resurgence.errors import DataValidationError, DataWarning
+from resurgence.errors import DataValidationError, DataWarning, InputError
 from resurgence.sources.acled import parse_acled_dates
 from resurgence.sources.events import EventSchema
 
@@ -89,7 +89,8 @@ def test_islamic_state_variants_and_associated_actors():
     assert _national(assoc)["2024-02"] == 2.0          # SYR1005 names IS as an associated actor
     named = rs.aggregate_events(ev, actor="Islamic State (Syria)", regions="none")
     assert _national(named) == _national(plain) and named.subset.isna().all()
-    assert named.obs_id.str.startswith("acled-syria-islamic_state_syria-total-").all()
+    assert named.obs_id.str.startswith(      # the release part: the export's file name
+        "acled-acled_syria_export_2024_03_31-syria-islamic_state_syria-total-").all()
 
 
 def test_breakdown_by_event_type():
@@ -129,6 +130,12 @@ def _bad(tmp_path, line: int, column: str, value: str) -> Path:
     (7, "event_id_cnty", "SYR1001", "unique"),
     (8, "admin1", "Narnia", "in_vocabulary"),
     (9, "timestamp", "yesterday", "timestamp"),
+    (3, "latitude", "north", "numeric"),
+    (4, "latitude", "95", "less_than_or_equal_to"),
+    (5, "longitude", "-181", "greater_than_or_equal_to"),
+    (6, "inter1", "Martians", "in_vocabulary"),
+    (7, "inter2", "9", "in_vocabulary"),
+    (8, "fatalities", "2.5", "integer_valued"),
 ])
 def test_malformed_cells_are_named(tmp_path, capsys, line, column, value, check):
     path = _bad(tmp_path, line, column, value)
@@ -147,3 +154,83 @@ def test_missing_column_is_named(tmp_path):
     with pytest.raises(DataValidationError) as info:
         rs.read_acled(tmp_path / "x.csv")
     assert info.value.failures[["row", "column", "check"]].values.tolist() == [[1, "fatalities", "column_present"]]
+
+
+def _future(days: int = 400) -> str:
+    return (pd.Timestamp.today().normalize() + pd.Timedelta(days=days)).strftime("%Y-%m-%d")
+
+
+def test_a_future_date_is_one_problem_named_by_the_reader(tmp_path, capsys):
+    path = _bad(tmp_path, 3, "event_date", _future())
+    with pytest.raises(DataValidationError) as info:
+        rs.read_acled(path)
+    t = info.value.failures
+    assert t[["row", "column", "check", "value"]].values.tolist() == [
+        [3, "event_date", "not_in_future", _future()]]
+    assert "after today" in t["message"].item() and t["file"].item() == str(path)
+    assert main(["import", "acled", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "1 problem(s) in 1 ACLED file(s)" in err and "aggregation" not in err
+
+
+def test_the_month_in_progress_is_not_counted(tmp_path):
+    today = pd.Timestamp.today().normalize()
+    path = _bad(tmp_path, 3, "event_date", today.strftime("%Y-%m-%d"))
+    ev = rs.read_acled(path)                     # today is a valid date for an event
+    with pytest.warns(DataWarning, match=r"1 event\(s\) dated in .* not counted there: the "
+                                         r"month has not ended"):
+        obs = rs.aggregate_events(ev, actor="IS", regions="none")
+    last = (today + pd.Timedelta(days=1)).to_period("M") - 1
+    assert obs["start"].max().to_period("M") == last          # valid rows, up to the last month
+    assert obs.attrs["summary"]["month_in_progress"] == 1
+    with pytest.raises(InputError, match="has not ended yet"):
+        rs.aggregate_events(ev, coverage=("2024-01", (last + 1).strftime("%Y-%m")))
+
+
+def test_bad_values_have_readable_messages(tmp_path):
+    rows = list(csv.reader(io.StringIO(MARCH.read_text(encoding="utf-8"), newline="")))
+    for line, column, value in ((3, "fatalities", "2.5"), (4, "inter1", "Martians"),
+                                (5, "time_precision", "4"), (6, "latitude", "95")):
+        rows[line - 1][rows[0].index(column)] = value
+    path = tmp_path / "bad.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    with pytest.raises(DataValidationError) as info:
+        rs.read_acled(path)
+    msg = info.value.failures.set_index("column")["message"]
+    assert msg["fatalities"] == "2.5 is not a whole number"
+    assert msg["inter1"].startswith("'Martians' is not an ACLED actor type: a code 0-8 or one of")
+    assert msg["time_precision"] == "time_precision must be 1 (day), 2 (week) or 3 (month)"
+    assert msg["latitude"] == "latitude must be a number from -90 to 90"
+
+
+def test_actor_type_labels_in_any_case_and_the_codebook_plurals(tmp_path):
+    rows = list(csv.reader(io.StringIO(MARCH.read_text(encoding="utf-8"), newline="")))
+    rows[1][rows[0].index("inter1")] = "STATE FORCES"
+    rows[2][rows[0].index("inter1")] = "Rebel Groups"
+    rows[3][rows[0].index("inter1")] = "0"
+    path = tmp_path / "labels.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    ev = rs.read_acled(path).set_index("event_id")
+    assert ev.loc[["SYR1001", "SYR1002"], "actor1_type"].tolist() == ["State forces", "Rebel group"]
+    assert pd.isna(ev.loc["SYR1003", "actor1_type"])
+
+
+def test_unknown_event_type_fails_in_an_old_export_and_warns_in_a_current_one(tmp_path):
+    rows = list(csv.reader(io.StringIO(OLD.read_text(encoding="utf-8"), newline="")))
+    rows[2][rows[0].index("EVENT_TYPE")] = "Picnic"
+    old = tmp_path / "old.csv"
+    with old.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    with pytest.raises(DataValidationError) as info:
+        rs.read_acled(old)
+    t = info.value.failures
+    assert t[["row", "column", "check", "value"]].values.tolist() == [
+        [3, "event_type", "in_vocabulary", "Picnic"]]
+    assert "disorder type cannot be derived" in t["message"].item()
+    current = _bad(tmp_path, 4, "event_type", "Picnic")
+    with pytest.warns(DataWarning, match=r"bad.csv: event_type not among those ACLED defines, "
+                                         r"kept as published: 'Picnic' \(line 4\)"):
+        ev = rs.read_acled(current)
+    assert ev.set_index("event_id").loc["SYR1003", "event_type"] == "Picnic"

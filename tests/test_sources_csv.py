@@ -58,3 +58,23 @@ def test_scan_edge_cases(tmp_path, text, lines, counts, open_line):
     got = _csv._scan(path)
     assert got[0].tolist() == lines and got[1].tolist() == counts and got[2] == open_line
     assert np.issubdtype(got[0].dtype, np.integer)
+
+
+@pytest.mark.parametrize("text,row,column,check", [
+    ("id,n\n", 2, "(row)", "not_empty"),                       # pandas alone: EmptyDataError
+    ("id,n\n1,2\n2,x\n", None, None, None),                    # text in a number column: read
+    ("id,n\n1,2\n2,3,4\n", 3, "(field 3)", "field_count"),     # pandas alone drops the field
+    ("id,n\n1,2\n2\n", 3, "(field 2)", "field_count"),         # pandas alone pads it
+])
+def test_read_export_judges_the_structure_before_the_parsed_frame(tmp_path, text, row, column,
+                                                                   check):
+    path = tmp_path / "x.csv"
+    path.write_text(text)
+    export = _csv.read_export(path, required=("id", "n"), numeric_columns=("n",))
+    if check is None:
+        assert not export.failures and export.frame["n"].astype(str).tolist() == ["2", "x"]
+        assert export.lines.tolist() == [2, 3]
+    else:
+        assert [(f["row"], f["column"], f["check"]) for f in export.failures] == [
+            (row, column, check)]
+        assert export.frame.empty

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +11,7 @@ import pytest
 
 import resurgence as rs
 from resurgence.cli import main
-from resurgence.errors import DataValidationError
+from resurgence.errors import DataValidationError, DataWarning
 from resurgence.sources.events import EventSchema
 
 GTD = Path(__file__).parent / "fixtures" / "gtd_syria_latin1.csv"
@@ -88,3 +90,53 @@ def test_cli_import_gtd(tmp_path, capsys):
     obs = rs.load_observations(out, warn=False)
     assert set(obs.measure) == {"events", "fatalities", "wounded"}
     assert obs["source_title"].str.contains("perpetrators excluded").all()
+
+
+def _gtd_with(tmp_path, edits) -> Path:
+    """The fixture with cells replaced: {(line, column): value} (the header is line 1)."""
+    rows = list(csv.reader(io.StringIO(GTD.read_bytes().decode("latin-1"), newline="")))
+    for (line, column), value in edits.items():
+        rows[line - 1][rows[0].index(column)] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path = tmp_path / "gtd.csv"
+    path.write_bytes(buf.getvalue().encode("latin-1"))
+    return path
+
+
+def test_codes_out_of_range_are_explained(tmp_path):
+    path = _gtd_with(tmp_path, {(3, "imonth"): "13", (4, "specificity"): "9", (5, "iday"): "-1"})
+    with pytest.raises(DataValidationError) as info:
+        rs.read_gtd(path)
+    t = info.value.failures.set_index("column")
+    assert t.loc["imonth", ["row", "message"]].tolist() == [3, "imonth must be 0 (unknown) to 12"]
+    assert t.loc["specificity", "message"].startswith("specificity must be 1 (the town")
+    assert t.loc["iday", "message"] == "iday must be 0 (unknown) to 31"
+    assert "_to" not in " ".join(t["message"])          # no bare check names
+
+
+def test_a_future_incident_is_named(tmp_path):
+    year = pd.Timestamp.today().year + 2
+    path = _gtd_with(tmp_path, {(3, "iyear"): str(year)})
+    with pytest.raises(DataValidationError) as info:
+        rs.read_gtd(path)
+    t = info.value.failures
+    assert t[["row", "column", "check", "value"]].values.tolist() == [
+        [3, "iyear", "not_in_future", f"{year}-01-01"]]
+    assert "after today" in t["message"].item()
+
+
+def test_more_attackers_than_deaths_warns_and_is_unknown_when_excluded(tmp_path):
+    # eventid 201601050001: nkill 12, nkillter 1 in the fixture; now 7 and 20
+    path = _gtd_with(tmp_path, {(2, "nkill"): "7", (2, "nkillter"): "20"})
+    with pytest.warns(DataWarning, match=r"1 GTD event\(s\) with nkillter .* above nkill.*"
+                                         r"unknown for them.*line 2 \(eventid 201601050001: "
+                                         r"nkill 7, nkillter 20\)"):
+        excl = rs.read_gtd(path, perpetrators="exclude")
+    assert pd.isna(excl.set_index("event_id").loc["201601050001", "fatalities"])   # not 0
+    obs = rs.aggregate_events(excl, actor="IS", regions="none")
+    jan = obs[(obs.measure == "fatalities") & (obs.start == "2016-01-01")]
+    assert "2 event(s) with unknown fatalities not counted" in jan["note"].item()
+    with pytest.warns(DataWarning, match="nkill is kept as published"):
+        incl = rs.read_gtd(path)
+    assert incl.set_index("event_id").loc["201601050001", "fatalities"] == 7

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import shutil
 import subprocess
 import sys
 import warnings
@@ -228,6 +229,7 @@ BAD = [
     ("impossible date", _corrupt("date_start", "2019-02-30"), "date_start", "iso_date"),
     ("date order", _corrupt("date_end", "2015-01-01"), "date_end", "date_order"),
     ("unknown code", _corrupt("type_of_violence", "4"), "type_of_violence", "isin"),
+    ("future end", _corrupt("date_end", "2031-01-01"), "date_end", "not_in_future"),
     ("unknown governorate", _corrupt("adm_1", "Narnia Governorate"), "adm_1", "in_vocabulary"),
     ("empty id", _corrupt("id", ""), "id", "required"),
     ("duplicate id", lambda h, r: (h, r[:4] + [list(r[3])] + r[5:]), "id", "unique"),
@@ -304,3 +306,108 @@ def test_split_rule_keeps_every_event_whole_on_the_real_data(bundled_events):
         assert (b == np.round(b)).all()
     jan = split[(split.measure == "fatalities") & (split.start == "2016-01-01")]["value"].item()
     assert jan < start[(start.measure == "fatalities") & (start.start == "2016-01-01")]["value"].item()
+
+
+def test_codes_out_of_range_are_explained(tmp_path):
+    header, rows = _bundled_rows(8)
+    rows[4][header.index("type_of_violence")] = "4"
+    with pytest.raises(DataValidationError) as info:
+        rs.read_ucdp(_write(tmp_path / "bad.csv", header, rows))
+    assert info.value.failures["message"].tolist() == [
+        "type_of_violence must be 1 (state-based), 2 (non-state) or 3 (one-sided)"]
+
+
+def test_a_future_date_is_one_problem_named_by_the_reader(tmp_path, capsys):
+    header, rows = _bundled_rows(8)
+    future = (pd.Timestamp.today().normalize() + pd.Timedelta(days=800)).strftime("%Y-%m-%d")
+    rows[2][header.index("date_start")] = rows[2][header.index("date_end")] = future
+    path = _write(tmp_path / "candidate.csv", header, rows)
+    with pytest.raises(DataValidationError) as info:
+        rs.read_ucdp(path)
+    t = info.value.failures
+    assert t[["row", "column", "check", "value"]].values.tolist() == [
+        [4, "date_end", "not_in_future", future], [4, "date_start", "not_in_future", future]]
+    assert main(["import", "ucdp", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "2 problem(s) in 1 UCDP file(s)" in err and "aggregation" not in err
+
+
+def test_events_readme_spells_adm_1_as_the_bundled_file_does(repo_root):
+    """Every governorate spelling data/events/README.md quotes is a value of ``adm_1``, and
+    every value is quoted, with the counts it gives."""
+    import re
+
+    text = (repo_root / "data" / "events" / "README.md").read_text(encoding="utf-8")
+    quoted = {" ".join(m.split()) for m in re.findall(r"`([^`]*)`", text)
+              if "governorate" in m.lower() and "NAME" not in m}
+    adm1 = pd.read_csv(bundled_ucdp_file(), usecols=["adm_1"])["adm_1"].value_counts()
+    assert quoted == set(adm1.index)
+    for name, count in (("Deir ez Zor Governorate", "2,090"), ("Ar Raqqah Governorate", "1,355"),
+                        ("Latakia Governorate", "1")):
+        assert f"{adm1[name]:,}" == count and f"({count}" in " ".join(text.split())
+
+
+# ------------------------------------------------------------------------------- releases
+
+
+def _import_bundled(*extra: str) -> int:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        return main(["import", "ucdp", str(bundled_ucdp_file()), "--actor", "IS", *extra])
+
+
+def test_observation_ids_carry_the_release(tmp_path):
+    assert _import_bundled("--release", "25.1", "--out", str(tmp_path / "a" / "a.csv")) == 0
+    assert _import_bundled("--out", str(tmp_path / "b" / "b.csv")) == 0   # another folder
+    a = pd.read_csv(tmp_path / "a" / "a.csv")
+    b = pd.read_csv(tmp_path / "b" / "b.csv")
+    assert a["obs_id"].str.startswith("ucdp-25.1-syria-is-").all()
+    assert a["source_title"].str.startswith("UCDP GED 25.1 ").all()
+    assert b["obs_id"].str.startswith("ucdp-ucdp_ged_is_syria_20160101_20191130-syria-is-").all()
+    bundled = pd.read_csv(rs.reference.default_series_dir() / "ucdp_ged_is.csv")
+    assert bundled["obs_id"].str.startswith("ucdp-ged_syria_20160101_20191130-syria-").all()
+    assert not set(bundled["obs_id"]) & set(a["obs_id"])
+
+
+@pytest.mark.slow
+def test_a_second_release_beside_the_bundled_one_conflicts_unless_superseded(tmp_path, capsys):
+    data = tmp_path / "series"
+    shutil.copytree(rs.reference.default_series_dir(), data)
+    old = data / "ucdp_ged_is.csv"
+    before = old.read_text(encoding="utf-8")
+    new = data / "ucdp_ged_25_1.csv"
+    assert _import_bundled("--release", "25.1", "--out", str(new)) == 1
+    err = capsys.readouterr().err
+    assert "ucdp_ged_is.csv has primary figures for the same series and months: 3,008 row(s) " \
+           "of 64 series, 2016-01..2019-11" in err and "--supersede" in err
+    assert not new.exists() and old.read_text(encoding="utf-8") == before   # nothing written
+
+    assert _import_bundled("--release", "25.1", "--out", str(new), "--supersede") == 0
+    assert "superseded 3,008 row(s)" in capsys.readouterr().err
+    assert main(["validate", str(data)]) == 0
+    after = pd.read_csv(old, dtype=str, keep_default_na=False)
+    was = pd.read_csv(io.StringIO(before), dtype=str, keep_default_na=False)
+    changed = (after != was).any(axis=0)
+    assert set(changed[changed].index) == {"use", "choice_note"}            # nothing else
+    gone = after["use"] == "superseded"
+    assert gone.sum() == 3008 and after.loc[gone, "subset"].eq("").all()
+    assert after.loc[gone, "choice_note"].str.startswith(
+        "superseded by ucdp_ged_25_1.csv (UCDP GED 25.1").all()
+    assert (after.loc[~gone, "use"] == "primary").all()    # violence subsets: not in the new one
+    panel = rs.load_panel(data)
+    rows = panel.monthly[panel.monthly["series_id"] == "ucdp/syria/all/events"]
+    assert rows["obs_id"].str.startswith("ucdp-25.1-").all()
+    assert rows.loc[rows["month"] == "2016-01-01", "value"].item() == 190   # start rule, not split
+    assert panel.get("ucdp/syria/all/events/violence=one_sided").notna().sum() == 47
+
+    # the same release again under another name: the same ids, an error even with --supersede
+    assert _import_bundled("--release", "25.1", "--out", str(data / "again.csv"),
+                           "--supersede") == 1
+    assert "already holds 3,008 of these observation ids" in capsys.readouterr().err
+    # over its own file: no conflict with itself, nothing more superseded
+    assert _import_bundled("--release", "25.1", "--out", str(new)) == 0
+
+
+def test_supersede_needs_an_output_file(capsys):
+    assert _import_bundled("--supersede") == 1
+    assert "--supersede needs --out FILE" in capsys.readouterr().err

@@ -12,6 +12,7 @@ Layout (one job per module):
 ``gtd``            Global Terrorism Database (:func:`read_gtd`)
 ``aggregate``      event frame -> monthly observation rows (:func:`aggregate_events`)
 ``compare``        two publishers' series side by side (:func:`compare_series`)
+``releases``       two releases of one series: overlap, and superseding the older
 =================  ===================================================================
 """
 

@@ -9,8 +9,9 @@ pandera model's lazy failures into the failure table of
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,35 @@ from ..readers import _failure
 from ..validation import _MESSAGES, _check_name, _failure_table
 from ._csv import Export
 
-__all__ = ["Converter", "parse_iso_dates", "schema_failures", "raise_if_failed"]
+__all__ = ["Converter", "parse_iso_dates", "schema_failures", "raise_if_failed", "show",
+           "today", "not_in_future"]
+
+
+def show(value: object) -> object:
+    """A cell value as a person reads it: ``2.5``, not ``np.float64(2.5)``; ``3``, not ``3.0``.
+
+    Examples
+    --------
+    >>> show(np.float64(2.5)), show(np.float64(3.0)), show("x"), show(pd.Timestamp("2030-01-01"))
+    (2.5, 3, 'x', '2030-01-01')
+    """
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and np.isfinite(value) and value == int(value):
+        return int(value)
+    return value
+
+
+def today() -> pd.Timestamp:
+    """Today's date at midnight: the latest day an event may be dated."""
+    return pd.Timestamp(_dt.date.today())
+
+
+def not_in_future(dates: pd.Series) -> pd.Series:
+    """True where a date is empty or not after today (a pandera check body)."""
+    return dates.isna() | (dates <= today())
 
 
 class Converter:
@@ -113,8 +142,8 @@ class Converter:
             out[codes >= 0] = values[codes[codes >= 0]]
         if integer:
             frac = np.flatnonzero(~np.isnan(out) & (out != np.round(out)))
-            self._report_rows(frac, col, "integer_valued", out[frac],
-                              lambda v: f"{v!r} is not a whole number")
+            self._report_rows(frac, col, "integer_valued", [show(v) for v in out[frac]],
+                              lambda v: f"{v} is not a whole number")
         if required:
             empty = np.isnan(out)
             if s.dtype.kind != "f":
@@ -166,19 +195,47 @@ def parse_iso_dates(values: pd.Index) -> pd.DatetimeIndex:
 # --------------------------------------------------------------------------------------
 
 _EXTRA_MESSAGES = {
-    "isin": "not one of the codes the format defines",
+    "non_negative": "counts cannot be negative",
     "unique": "duplicate event id; must be unique within a file",
     "date_order": "date_end is before date_start",
 }
+#: Checks on a cell's value that a column-specific explanation (``messages``) replaces.
+_VALUE_CHECKS = ("isin", "non_negative", "greater_than_or_equal_to", "less_than_or_equal_to",
+                 "greater_than", "less_than", "in_range", "positive")
+_BOUNDS = {"greater_than_or_equal_to": "at least", "less_than_or_equal_to": "at most",
+           "greater_than": "more than", "less_than": "less than"}
+
+
+def _explain(raw: str, column: str) -> str | None:
+    """A sentence for pandera's built-in value checks (``less_than_or_equal_to(12)``)."""
+    m = re.fullmatch(r"(\w+)\((.*)\)", str(raw).strip())
+    if not m:
+        return None
+    name, arg = m.groups()
+    if name in _BOUNDS:
+        bound = arg[:-2] if arg.endswith(".0") else arg
+        return f"{column} must be {_BOUNDS[name]} {bound}"
+    if name == "isin":
+        values = [v.strip().removesuffix(".0") for v in arg.strip("[]").split(",")]
+        return f"{column} must be one of {', '.join(values)}"
+    return None
+
+
+def _future_message(value: object) -> str:
+    return (f"{value} is after today ({today():%Y-%m-%d}): an event cannot be dated in the "
+            "future")
 
 
 def schema_failures(model: type[pa.DataFrameModel], typed: pd.DataFrame, export: Export, *,
                     skip: set[tuple[int, str]] = frozenset(),
-                    blame: dict[str, Sequence[str]] | None = None) -> None:
+                    blame: dict[str, Sequence[str]] | None = None,
+                    messages: Mapping[str, str] | None = None) -> None:
     """Validate ``typed`` (row ``i`` = export row ``i``) against ``model``; record failures.
 
     Cells in ``skip`` already failed to convert and are not reported twice;
-    ``blame`` names the columns a frame-level check is reported against.
+    ``blame`` names the columns a frame-level check is reported against;
+    ``messages`` explains a column's allowed values (``"imonth must be 0 (unknown)
+    to 12"``) for its range and code checks.
     """
     try:
         model.validate(typed, lazy=True)
@@ -186,6 +243,7 @@ def schema_failures(model: type[pa.DataFrameModel], typed: pd.DataFrame, export:
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
     blame = blame or {}
+    messages = messages or {}
     for case in cases.itertuples(index=False):
         check = _check_name(case.check)
         idx = case.index
@@ -199,12 +257,14 @@ def schema_failures(model: type[pa.DataFrameModel], typed: pd.DataFrame, export:
         for column in columns:
             if (idx, column) in skip:
                 continue
-            value = typed.at[idx, column] if column in typed.columns else case.failure_case
-            if isinstance(value, pd.Timestamp):
-                value = value.strftime("%Y-%m-%d")
-            elif isinstance(value, float) and value == int(value):
-                value = int(value)
-            message = _EXTRA_MESSAGES.get(check) or _MESSAGES.get(check, check)
+            value = show(typed.at[idx, column] if column in typed.columns else case.failure_case)
+            if check == "not_in_future":
+                message = _future_message(value)
+            elif check in _VALUE_CHECKS and column in messages:
+                message = messages[column]
+            else:
+                message = (_EXTRA_MESSAGES.get(check) or _explain(case.check, column)
+                           or _MESSAGES.get(check) or f"fails the check {check!r}")
             export.failures.append(_failure(export.name, int(export.lines[idx]), column, check,
                                             value, message))
 

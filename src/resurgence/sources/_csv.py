@@ -1,9 +1,11 @@
 """Read one event export (CSV or gzip CSV) fast, and name every problem in it.
 
-Exports run to a million rows, so rows are parsed by pandas' C reader. Before
-that, a vectorised scan of the bytes checks the structure (quote parity, fields
-per record) and gives each record's line number; only when the scan sees an
-anomaly does the exact (slow) :mod:`csv` pass run to describe it. Every problem
+Exports run to a million rows, so rows are parsed by pandas' C reader. Beside
+it (in a second thread: both release the GIL), a vectorised scan of the bytes
+checks the structure (quote parity, fields per record) and gives each record's
+line number; pandas pads short rows and drops extra fields silently, so the
+scan's verdict comes first, and only when it sees an anomaly does the exact
+(slow) :mod:`csv` pass run to describe it. Every problem
 is a failure ``{file, row, column, check, value, message}`` — the table
 :mod:`resurgence.readers` and :mod:`resurgence.validation` use — so a bad export
 is reported exactly like a bad observation file: ``row`` is the line number
@@ -19,6 +21,7 @@ import gzip
 import io
 import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -282,8 +285,35 @@ def read_export(
     if failures:
         return empty
 
-    rec_lines, counts, open_quote = _scan(path)
     width = len(names)
+    use = [c for c in (*required, *optional) if c in seen]
+    positions = {c: names.index(c) for c in use}
+
+    def kind(c: str, fast: bool) -> object:
+        if c in text_columns:
+            return object
+        return "float64" if fast and c in numeric_columns else "category"
+
+    def parse(fast: bool) -> tuple[pd.DataFrame | None, Exception | None]:
+        try:
+            return pd.read_csv(
+                path, header=None, names=list(range(width)), skiprows=1 if header else 0,
+                usecols=list(positions.values()),
+                dtype={positions[c]: kind(c, fast) for c in use},
+                keep_default_na=False, na_values=[""], encoding=_read_encoding(encoding),
+                encoding_errors="strict", compression="gzip" if _is_gzip(path) else None,
+                skip_blank_lines=True, index_col=False), None
+        except (UnicodeDecodeError, ValueError) as exc:  # ParserError, EmptyDataError too
+            return None, exc
+
+    # The byte scan and pandas' parser each take a second or two on a million rows and
+    # both release the GIL (numpy's array passes, pandas' tokenizer): the scan runs in a
+    # second thread while pandas parses. The scan still decides first: if it sees an
+    # anomaly, the parsed frame is discarded and the exact pass describes the problem.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scanning = pool.submit(_scan, path)
+        frame, error = parse(True)
+        rec_lines, counts, open_quote = scanning.result()
     if open_quote is not None or (counts != width).any():
         _exact_structure(path, name, encoding, width, failures)
         if open_quote is not None and not any(f["check"] == "csv_syntax" for f in failures):
@@ -296,40 +326,23 @@ def read_export(
         failures.append(_failure(name, 2 if header else 1, "(row)", "not_empty", "",
                                  "the file has no data rows"))
         return empty
-
-    use = [c for c in (*required, *optional) if c in seen]
-    positions = {c: names.index(c) for c in use}
-
-    def kind(c: str, fast: bool) -> object:
-        if c in text_columns:
-            return object
-        return "float64" if fast and c in numeric_columns else "category"
-
-    frame = None
-    for fast in (True, False):
-        try:
-            frame = pd.read_csv(
-                path, header=None, names=list(range(width)), skiprows=1 if header else 0,
-                usecols=list(positions.values()),
-                dtype={positions[c]: kind(c, fast) for c in use},
-                keep_default_na=False, na_values=[""], encoding=_read_encoding(encoding),
-                encoding_errors="strict", compression="gzip" if _is_gzip(path) else None,
-                skip_blank_lines=True, index_col=False)
-            break
-        except UnicodeDecodeError:
-            _decode_failure(path, name, encoding, failures)
+    if isinstance(error, ValueError) and not isinstance(
+            error, pd.errors.ParserError | UnicodeDecodeError):
+        frame, error = parse(False)   # a number column holds text: read it as text to name it
+        if isinstance(error, ValueError) and not isinstance(
+                error, pd.errors.ParserError | UnicodeDecodeError):
+            failures.append(_failure(name, int(data_lines[0]), "(row)", "csv_syntax", "",
+                                     f"malformed CSV: {error}"))
             return empty
-        except pd.errors.ParserError as exc:  # a row with too many fields, or worse
-            _exact_structure(path, name, encoding, width, failures)
-            if not failures:
-                failures.append(_failure(name, int(data_lines[0]), "(row)", "csv_syntax", "",
-                                         f"malformed CSV: {exc}"))
-            return empty
-        except ValueError as exc:  # a number column holds text: read it as text to name the cell
-            if not fast:
-                failures.append(_failure(name, int(data_lines[0]), "(row)", "csv_syntax", "",
-                                         f"malformed CSV: {exc}"))
-                return empty
+    if isinstance(error, UnicodeDecodeError):
+        _decode_failure(path, name, encoding, failures)
+        return empty
+    if isinstance(error, pd.errors.ParserError):  # a row with too many fields, or worse
+        _exact_structure(path, name, encoding, width, failures)
+        if not failures:
+            failures.append(_failure(name, int(data_lines[0]), "(row)", "csv_syntax", "",
+                                     f"malformed CSV: {error}"))
+        return empty
     frame.columns = [names[i] for i in frame.columns]
     frame = frame[use]
     if len(frame) != len(data_lines):  # stray quotes the scan cannot see: count exactly
@@ -340,7 +353,8 @@ def read_export(
     for col in optional:
         if col not in frame.columns:
             frame[col] = (np.full(len(frame), np.nan) if col in numeric_columns
-                          else pd.Categorical([None] * len(frame)))
+                          else pd.Categorical.from_codes(np.full(len(frame), -1, dtype=np.int8),
+                                                         categories=[]))
     return Export(name, frame.reset_index(drop=True), data_lines, header, failures,
                   frozenset(use))
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,14 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ..errors import DataWarning
-from ._convert import Converter, parse_iso_dates, raise_if_failed, schema_failures
+from ._convert import (
+    Converter,
+    not_in_future,
+    parse_iso_dates,
+    raise_if_failed,
+    schema_failures,
+    show,
+)
 from ._csv import read_export
 from .events import (
     _TEXT,
@@ -50,6 +58,7 @@ from .events import (
     join_text,
     lookup,
     recode,
+    release_id,
     resolve_regions,
     slug,
 )
@@ -62,10 +71,15 @@ ACLED_URL = "https://acleddata.com/data-export-tool/"
 _REQUIRED = ("event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "actor2",
              "country", "admin1", "geo_precision", "fatalities")
 _OPTIONAL = ("sub_event_type", "disorder_type", "assoc_actor_1", "assoc_actor_2", "inter1",
-             "inter2", "timestamp")
+             "inter2", "timestamp", "latitude", "longitude")
+_NUMERIC = ("time_precision", "geo_precision", "fatalities", "timestamp", "latitude", "longitude")
 
 INTER = {0: "", 1: "State forces", 2: "Rebel group", 3: "Political militia", 4: "Identity militia",
          5: "Rioters", 6: "Protesters", 7: "Civilians", 8: "External/Other forces"}
+#: ``inter1``/``inter2`` as text (recent exports; the codebook's plural names too), any case.
+INTER_LABELS = {**{label.casefold(): label for label in INTER.values() if label},
+                **{f"{label}s".casefold(): label for label in INTER.values()
+                   if label and not label.endswith("s")}}
 DATE_PRECISION = {1: "day", 2: "week", 3: "month"}
 DATE_ERROR_DAYS = {1: 0.0, 2: 7.0, 3: 31.0}
 LOCATION_PRECISION = {1: "exact", 2: "near", 3: "adm1"}
@@ -83,6 +97,14 @@ DISORDER = {
     "Non-violent transfer of territory": "Strategic developments",
     "Headquarters or base established": "Strategic developments",
 }
+#: ACLED's event types since 2019.
+EVENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Protests",
+               "Riots", "Strategic developments")
+#: ACLED's disorder types (``Political violence; Demonstrations``: mob violence and violence
+#: against protesters).
+DISORDER_TYPES = ("Political violence", "Demonstrations", "Strategic developments",
+                  "Political violence; Demonstrations")
+_DISORDER = {k.casefold(): v for k, v in DISORDER.items()}
 _FORMATS = ("%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%d.%m.%Y")
 
 
@@ -94,9 +116,25 @@ class AcledSchema(pa.DataFrameModel):
     time_precision: Series[float] = pa.Field(isin=[1, 2, 3])
     geo_precision: Series[float] = pa.Field(isin=[1, 2, 3])
     fatalities: Series[float] = pa.Field(ge=0)
+    latitude: Series[float] = pa.Field(ge=-90, le=90, nullable=True)
+    longitude: Series[float] = pa.Field(ge=-180, le=180, nullable=True)
+
+    @pa.check("event_date", name="not_in_future")
+    def event_date_not_in_future(cls, s: pd.Series) -> pd.Series:  # noqa: N805
+        return not_in_future(s)
 
     class Config:
         strict = False
+
+
+#: What the codes and ranges of :class:`AcledSchema` mean, for the failure messages.
+MESSAGES = {
+    "time_precision": "time_precision must be 1 (day), 2 (week) or 3 (month)",
+    "geo_precision": "geo_precision must be 1 (town), 2 (near a town or part of a region) or "
+                     "3 (province only)",
+    "latitude": "latitude must be a number from -90 to 90",
+    "longitude": "longitude must be a number from -180 to 180",
+}
 
 
 def parse_acled_dates(values: pd.Index, date_format: str | None = None) -> pd.DatetimeIndex:
@@ -149,11 +187,73 @@ def _timestamps(conv: Converter) -> np.ndarray:
 
 
 def _inter(conv: Converter, col: str) -> pd.Categorical:
-    """Actor type labels from numeric codes (old exports) or text (recent ones)."""
-    cats, _ = conv._cats(col)
+    """Actor type labels from numeric codes 0-8 (old exports) or text (recent ones).
+
+    Anything else (``Martians``, code 9) is an ``in_vocabulary`` failure naming the cell.
+    """
+    cats, codes = conv._cats(col)
     nums = pd.to_numeric(pd.Series(cats, dtype=object), errors="coerce")
-    labels = [INTER.get(int(n), str(c)) if pd.notna(n) else str(c) for n, c in zip(nums, cats)]
-    return recode(conv.text(col), [lab or None for lab in labels])
+    labels, bad = [], np.zeros(len(cats), dtype=bool)
+    for i, (n, c) in enumerate(zip(nums, cats)):
+        if pd.notna(n) and n == int(n) and int(n) in INTER:
+            labels.append(INTER[int(n)] or None)
+        elif pd.isna(n) and " ".join(str(c).split()).casefold() in INTER_LABELS:
+            labels.append(INTER_LABELS[" ".join(str(c).split()).casefold()])
+        else:
+            labels.append(None)
+            bad[i] = True
+    conv._report(codes, bad, cats, col, "in_vocabulary",
+                 lambda v: f"{show(v)!r} is not an ACLED actor type: a code 0-8 or one of "
+                           + ", ".join(label for label in INTER.values() if label))
+    return recode(conv.text(col), labels)
+
+
+def _known(cat: pd.Categorical, vocabulary) -> np.ndarray:
+    """Which categories are in ``vocabulary`` (case and spacing ignored)."""
+    known = {" ".join(v.split()).casefold() for v in vocabulary}
+    return np.array([" ".join(str(c).split()).casefold() in known for c in cat.categories],
+                    dtype=bool)
+
+
+def _rows_text(export, cat: pd.Categorical, unknown: np.ndarray, limit: int = 12) -> str:
+    """``'Picnic' (lines 3, 9), ...`` for the rows whose category is flagged."""
+    codes = np.asarray(cat.codes)
+    parts = []
+    for i in np.flatnonzero(unknown):
+        lines = export.lines[np.flatnonzero(codes == i)]
+        if len(lines):
+            shown = ", ".join(str(n) for n in lines[:limit])
+            more = f" and {len(lines) - limit} more" if len(lines) > limit else ""
+            parts.append(f"{cat.categories[i]!r} (line{'s' if len(lines) > 1 else ''} "
+                         f"{shown}{more})")
+    return "; ".join(parts)
+
+
+def _check_types(export, conv: Converter, event_type: pd.Categorical,
+                 disorder: pd.Categorical) -> None:
+    """Event and disorder types ACLED does not define: a failure or a warning.
+
+    An export without ``disorder_type`` (before 2023) is read with the event types ACLED has
+    used (``DISORDER``): an unknown one cannot be given a disorder type and fails. A current
+    export carries its own disorder type, so an event or disorder type this module does not
+    know (ACLED may add one) is kept as published, with a warning naming the rows.
+    """
+    name = Path(export.name).name
+    if "disorder_type" not in export.present:
+        bad = ~_known(event_type, DISORDER)
+        conv._report(np.asarray(event_type.codes), bad, event_type.categories, "event_type",
+                     "in_vocabulary",
+                     lambda v: f"{v!r} is not an ACLED event type, so its disorder type cannot "
+                               "be derived (the export has no disorder_type column); known: "
+                               + ", ".join(DISORDER))
+        return
+    for col, cat, vocab in (("event_type", event_type, (*EVENT_TYPES, *DISORDER)),
+                            ("disorder_type", disorder, DISORDER_TYPES)):
+        unknown = ~_known(cat, vocab)
+        text = _rows_text(export, cat, unknown)
+        if text:
+            warnings.warn(f"{name}: {col} not among those ACLED defines, kept as published: "
+                          f"{text}", DataWarning, stacklevel=4)
 
 
 def read_acled(
@@ -161,6 +261,7 @@ def read_acled(
     *,
     area: str = "syria",
     date_format: str | None = None,
+    release: str | None = None,
     source_url: str = ACLED_URL,
 ) -> pd.DataFrame:
     """Read one or several ACLED exports (``.csv`` or ``.csv.gz``) into the event frame.
@@ -175,6 +276,9 @@ def read_acled(
         Keep the events in this area's country.
     date_format : str, optional
         A ``strptime`` format for ``event_date`` if detection is not wanted.
+    release : str, optional
+        A name for this export in the observations' ids and ``source_title``;
+        default: the newest export's file name.
     source_url : str
         For the observations' ``source_url``.
 
@@ -194,18 +298,20 @@ def read_acled(
     for path in files:
         export = read_export(path, required=_REQUIRED, optional=_OPTIONAL,
                              text_columns=("event_id_cnty",),
-                             numeric_columns=("time_precision", "geo_precision", "fatalities",
-                                              "timestamp"), lowercase_header=True)
+                             numeric_columns=_NUMERIC, lowercase_header=True)
         exports.append(export)
         if not export.failures:
             parts.append(_events(export, area, date_format))
     raise_if_failed(exports, "ACLED")
     events, info = _reconcile(parts)
     names = [p.name for p in files]
+    newest = max(range(len(parts)), key=lambda i: (np.nan_to_num(parts[i][3], nan=-np.inf), i))
     events.attrs = {
         "source": "acled", "area": area, "files": names,
+        "release": release_id(release, names[newest]),
         "coverage": (min(p[1][0] for p in parts), max(p[1][1] for p in parts)),
-        "source_url": source_url, "source_title": f"ACLED export ({', '.join(names)})",
+        "source_url": source_url,
+        "source_title": f"ACLED export {release + ' ' if release else ''}({', '.join(names)})",
     }
     if info:
         events.attrs["reconciliation"] = info
@@ -221,18 +327,23 @@ def _events(export, area: str, date_format: str | None):
         "time_precision": conv.number("time_precision", required=True),
         "geo_precision": conv.number("geo_precision", required=True),
         "fatalities": conv.number("fatalities", required=True, integer=True),
+        "latitude": conv.number("latitude"),
+        "longitude": conv.number("longitude"),
     })
     country = conv.text("country", required=True)
     rows = area_rows(country, area, export.name)
     region, published = resolve_regions(conv, "admin1", area, rows)
     stamp = _timestamps(conv)
     event_type = conv.text("event_type", required=True)
-    schema_failures(AcledSchema, typed, export, skip=conv.bad)
+    disorder = conv.text("disorder_type")
+    actor_types = _inter(conv, "inter1"), _inter(conv, "inter2")
+    schema_failures(AcledSchema, typed, export, skip=conv.bad, messages=MESSAGES)
+    _check_types(export, conv, event_type, disorder)
     if export.failures:
         return None
-    disorder = conv.text("disorder_type")
     if "disorder_type" not in export.present:
-        disorder = recode(event_type, [DISORDER.get(c) for c in event_type.categories])
+        disorder = recode(event_type, [_DISORDER.get(" ".join(str(c).split()).casefold())
+                                       for c in event_type.categories])
     violence = recode(disorder, [slug(c) for c in disorder.categories])
     assoc = join_text(conv.text("assoc_actor_1"), conv.text("assoc_actor_2"))
     date = typed["event_date"].to_numpy(dtype="datetime64[ns]")
@@ -246,12 +357,12 @@ def _events(export, area: str, date_format: str | None):
         location_precision=lookup(typed["geo_precision"].to_numpy(), LOCATION_PRECISION,
                                   LOCATION_PRECISIONS, ordered=True),
         actor1=conv.text("actor1", required=False), actor2=conv.text("actor2"),
-        actor1_type=_inter(conv, "inter1"), actor2_type=_inter(conv, "inter2"),
+        actor1_type=actor_types[0], actor2_type=actor_types[1],
         actor_other=assoc,
         event_type=event_type, sub_event_type=conv.text("sub_event_type"),
         violence_type=violence,
         fatalities=typed["fatalities"].to_numpy(), timestamp=stamp,
-        _file=pd.Categorical([export.name] * len(typed)), _line=export.lines,
+        _file=export.name, _line=export.lines,
     )
     dates = date[~np.isnat(date)]
     span = (dates.min(), dates.max())

@@ -50,7 +50,8 @@ from ..reference import load_reference
 from ..schemas import OBSERVATION_COLUMNS
 from ..validation import validate_observations
 from .actors import match_actor
-from .events import DATE_PRECISIONS, LOCATION_PRECISIONS, area_regions, slug
+from ._convert import today
+from .events import DATE_PRECISIONS, LOCATION_PRECISIONS, area_regions, release_id, slug
 
 __all__ = ["aggregate_events", "assign_months", "observations_csv", "MONTH_RULES", "BREAKDOWNS"]
 
@@ -142,6 +143,17 @@ def assign_months(start: np.ndarray, end: np.ndarray, values: dict[str, np.ndarr
     return idx, months, out
 
 
+def last_complete_month() -> int:
+    """The last month (months since 1970-01) that has ended by tomorrow.
+
+    Observation tables accept an interval that ends by tomorrow (``end`` is
+    exclusive; :func:`resurgence.checks.not_in_future`), so the month in progress
+    is never emitted: its count is not final.
+    """
+    tomorrow = (today() + pd.Timedelta(days=1)).to_datetime64()
+    return int(_month_index(np.array([tomorrow]))[0]) - 1
+
+
 def _coverage(events: pd.DataFrame, coverage) -> tuple[int, int]:
     if coverage is None:
         coverage = events.attrs.get("coverage")
@@ -173,6 +185,7 @@ def aggregate_events(
     area: str | None = None,
     source_url: str | None = None,
     source_title: str | None = None,
+    release: str | None = None,
 ) -> pd.DataFrame:
     """Aggregate an event frame into validated monthly observation rows.
 
@@ -203,6 +216,9 @@ def aggregate_events(
         Default: every measure the source has.
     area, source_url, source_title : str, optional
         Override the provenance the reader recorded in ``events.attrs``.
+    release : str, optional
+        The release part of the observation ids (``ucdp-25.1-syria-...``); default
+        ``events.attrs["release"]`` (the readers set it), none for a frame without it.
 
     Returns
     -------
@@ -219,11 +235,11 @@ def aggregate_events(
     >>> from resurgence.sources.ucdp import read_ucdp, bundled_ucdp_file
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")   # low <= best <= high fails in 35 events
-    ...     events = read_ucdp(bundled_ucdp_file())
+    ...     events = read_ucdp(bundled_ucdp_file(), release="GED Syria 20160101-20191130")
     >>> obs = aggregate_events(events, actor="IS")
     >>> row = obs[(obs.region == "ALL") & (obs.measure == "events") & (obs.start == "2016-01-01")]
     >>> row[["obs_id", "value", "note"]].values.tolist()
-    [['ucdp-syria-is-total-all-201601-events', 190.0,
+    [['ucdp-ged_syria_20160101_20191130-syria-is-total-all-201601-events', 190.0,
       'events involving IS; month rule start; 6 event(s) spanning months']]
     """
     attrs = dict(events.attrs)
@@ -233,6 +249,7 @@ def aggregate_events(
     area = area or attrs.get("area", "syria")
     source_url = source_url or attrs.get("source_url") or "https://ucdp.uu.se/downloads/"
     source_title = source_title or attrs.get("source_title") or source.upper()
+    release = release_id(release, "") if release else attrs.get("release")
     if regions not in ("all", "total", "none"):
         raise InputError(f"regions must be 'all', 'total' or 'none', not {regions!r}")
     if region_precision not in LOCATION_PRECISIONS:
@@ -251,6 +268,16 @@ def aggregate_events(
         if m not in _COLUMN:
             raise InputError(f"unknown measure {m!r}; choose from {', '.join(_COLUMN)}")
     lo, hi = _coverage(events, coverage)
+    limit = last_complete_month()
+    if hi > limit:
+        if coverage is not None:
+            raise InputError(f"coverage ends in {_fmt(hi)}, which has not ended yet: a month's "
+                             f"count is final once it has ended; the last is {_fmt(limit)}")
+        if lo > limit:
+            raise InputError(f"every event is in {_fmt(lo)} or later, which has not ended yet: "
+                             "a month's count is final once it has ended")
+    in_progress = hi > limit
+    hi = min(hi, limit)
     summary = {"events": len(events)}
 
     keep = np.ones(len(events), dtype=bool)
@@ -303,8 +330,15 @@ def aggregate_events(
     inside = (month >= lo) & (month <= hi)
     outside_events = np.unique(pidx[~inside])
     summary["outside_coverage"] = int(len(outside_events))
-    if len(outside_events):
-        warnings.warn(f"{len(outside_events)} event(s) fall outside the coverage "
+    unfinished = np.unique(pidx[month > hi]) if in_progress else np.zeros(0, dtype=np.int64)
+    summary["month_in_progress"] = int(len(unfinished))
+    if len(unfinished):
+        warnings.warn(f"{len(unfinished)} event(s) dated in {_fmt(hi + 1)} are not counted "
+                      f"there: the month has not ended, so its count is not final (coverage "
+                      f"ends {_fmt(hi)})", DataWarning, stacklevel=2)
+    others = np.setdiff1d(outside_events, unfinished)
+    if len(others):
+        warnings.warn(f"{len(others)} event(s) fall outside the coverage "
                       f"{_fmt(lo)}..{_fmt(hi)} under the {month_rule!r} rule and are not counted",
                       DataWarning, stacklevel=2)
     pidx, month = pidx[inside], month[inside] - lo
@@ -330,8 +364,9 @@ def aggregate_events(
                                  n_regions, n_months, with_regions))
     cells = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     what = f"events involving {' or '.join(map(str, actors))}" if actors else "all events"
-    obs = _observations(cells, names, published, lo, source, area, source_url, source_title,
-                        f"{what}; month rule {month_rule}", tag)
+    prefix = f"{source}-{release}" if release else source
+    obs = _observations(cells, names, published, lo, prefix, source, area, source_url,
+                        source_title, f"{what}; month rule {month_rule}", tag)
     obs = validate_observations(obs, file=f"<{source} aggregation>")
     obs.attrs["summary"] = summary
     return obs
@@ -390,7 +425,7 @@ def _cells(pvals, measures, in_actor, sub_idx, labels, rcode, month, n_regions, 
     return pd.DataFrame(cols)
 
 
-def _observations(cells, names, published, lo, source, area, source_url, source_title,
+def _observations(cells, names, published, lo, prefix, source, area, source_url, source_title,
                   how: str, tag: str) -> pd.DataFrame:
     ref = load_reference()
     codes = ref.regions.set_index("name")["code"]
@@ -422,7 +457,7 @@ def _observations(cells, names, published, lo, source, area, source_url, source_
                 unknown[has_unknown].astype(str), index=notes[has_unknown].index) + (
                 f" event(s) with unknown {m} not counted")
         rows.append(pd.DataFrame({
-            "obs_id": (f"{source}-{area}-{tag}-" + subset_id + "-" + region_codes[rid] + "-"
+            "obs_id": (f"{prefix}-{area}-{tag}-" + subset_id + "-" + region_codes[rid] + "-"
                        + stamp.to_numpy() + f"-{m}"),
             "source": source, "area": area, "region": region_names[rid], "measure": m,
             "subset": subset.where(subset != "", None).astype(object),

@@ -39,8 +39,9 @@ column                   meaning
 =======================  =====================================================================
 
 The frame's ``attrs`` carry provenance for aggregation: ``source``, ``area``,
-``files``, ``coverage`` (first and last month of the file, from all its events
-before any filter), ``source_url`` and ``source_title``.
+``files``, ``release`` (:func:`release_id`: the release name given, else the
+newest file's name), ``coverage`` (first and last month of the file, from all
+its events before any filter), ``source_url`` and ``source_title``.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ __all__ = [
     "EventSchema",
     "event_frame",
     "slug",
+    "release_id",
     "bundled_events_dir",
     "area_rows",
     "area_regions",
@@ -135,7 +137,8 @@ class EventSchema(pa.DataFrameModel):
 def event_frame(**columns) -> pd.DataFrame:
     """Assemble an event frame with the standard columns and dtypes; absent columns are empty.
 
-    Absent precisions default to ``day`` and ``exact``, an absent region to ``unknown``.
+    Absent precisions default to ``day`` and ``exact``, an absent region to ``unknown``;
+    a single string (``source="ucdp"``, ``_file=name``) is repeated on every row.
     Readers call it; tests and users can build small frames with it too (see
     :class:`EventSchema`).
     """
@@ -153,8 +156,8 @@ def event_frame(**columns) -> pd.DataFrame:
             v = pd.Categorical(["exact"] * n if v is None else v,
                                categories=LOCATION_PRECISIONS, ordered=True)
         elif col == "source":
-            v = pd.Categorical([v] * n if isinstance(v, str) else v,
-                               categories=["ucdp", "acled", "gtd"])
+            v = (_repeat(v, n, ["ucdp", "acled", "gtd"]) if isinstance(v, str)
+                 else pd.Categorical(v, categories=["ucdp", "acled", "gtd"]))
         elif col in ("actor1_id", "actor2_id"):
             v = pd.array(np.full(n, np.nan) if v is None else v, dtype="Int64")
         elif col in ("fatalities", "fatalities_low", "fatalities_high", "wounded",
@@ -169,11 +172,19 @@ def event_frame(**columns) -> pd.DataFrame:
             v = pd.Categorical(["unknown"] * n)
         elif col in _TEXT:
             if v is None:
-                v = pd.Categorical([None] * n)
+                v = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=[])
+            elif isinstance(v, str):
+                v = _repeat(v, n, [v])
             elif not isinstance(v, pd.Categorical):
                 v = pd.Categorical(v)
         out[col] = v
     return pd.DataFrame(out)
+
+
+def _repeat(value: str, n: int, categories: list[str]) -> pd.Categorical:
+    """``value`` n times as a categorical, without a list of n strings."""
+    code = categories.index(value) if value in categories else -1
+    return pd.Categorical.from_codes(np.full(n, code, dtype=np.int8), categories=categories)
 
 
 def lookup(values: np.ndarray, mapping: dict, categories: Sequence[str] | None = None,
@@ -225,6 +236,25 @@ def slug(text: str) -> str:
     """
     s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "_", s).strip("_") or "x"
+
+
+def release_id(release: str | None, file: str | Path) -> str:
+    """The release part of observation ids: the ``release`` name, else the file's name.
+
+    Two releases of one dataset (UCDP GED 25.1 and the 2016-2019 Syria release,
+    two ACLED exports) state the same series and months; their observation ids
+    differ by this part, so that one can supersede the other.
+
+    Examples
+    --------
+    >>> release_id("25.1", "x.csv"), release_id("GED Syria 20160101-20191130", "x.csv")
+    ('25.1', 'ged_syria_20160101_20191130')
+    >>> release_id(None, "exports/GEDEvent_v25_1.csv.gz")
+    'gedevent_v25_1'
+    """
+    text = release or re.sub(r"(\.csv)?(\.gz)?$", "", Path(file).name, flags=re.IGNORECASE)
+    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9.]+", "_", s).strip("_.") or "x"
 
 
 def bundled_events_dir() -> Path:

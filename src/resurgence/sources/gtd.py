@@ -25,17 +25,19 @@ handled explicitly:
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from ..errors import InputError
-from ._convert import Converter, parse_iso_dates, raise_if_failed, schema_failures
+from ..errors import DataWarning, InputError
+from ._convert import Converter, parse_iso_dates, raise_if_failed, schema_failures, today
 from ._csv import read_export
-from .events import area_rows, combine, coverage_of, event_frame, resolve_regions
+from .events import area_rows, combine, coverage_of, event_frame, release_id, resolve_regions
 from .ucdp import _paths
 
 __all__ = ["read_gtd", "GtdSchema", "GTD_URL"]
@@ -57,7 +59,7 @@ class GtdSchema(pa.DataFrameModel):
     """The GTD columns resurgence uses, after type conversion."""
 
     eventid: Series[str] = pa.Field(unique=True)
-    iyear: Series[float] = pa.Field(ge=1970, le=2100)
+    iyear: Series[float] = pa.Field(ge=1970)
     imonth: Series[float] = pa.Field(ge=0, le=12)
     iday: Series[float] = pa.Field(ge=0, le=31)
     extended: Series[float] = pa.Field(isin=[0, 1], nullable=True)
@@ -71,12 +73,27 @@ class GtdSchema(pa.DataFrameModel):
         strict = False
 
 
+#: What the codes and ranges of :class:`GtdSchema` mean (GTD codebook), for the messages.
+MESSAGES = {
+    "iyear": "iyear must be 1970 or later (the GTD starts in 1970)",
+    "imonth": "imonth must be 0 (unknown) to 12",
+    "iday": "iday must be 0 (unknown) to 31",
+    "extended": "extended must be 0 (no) or 1 (yes: the incident lasted more than 24 hours)",
+    "specificity": "specificity must be 1 (the town, with coordinates) to 5 (no province known)",
+    "nkill": "nkill cannot be negative (-9 and -99 mean unknown)",
+    "nwound": "nwound cannot be negative (-9 and -99 mean unknown)",
+    "nkillter": "nkillter cannot be negative (-9 and -99 mean unknown)",
+    "nwoundte": "nwoundte cannot be negative (-9 and -99 mean unknown)",
+}
+
+
 def read_gtd(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
     area: str = "syria",
     perpetrators: str = "include",
     encoding: str = "auto",
+    release: str | None = None,
     source_url: str = GTD_URL,
 ) -> pd.DataFrame:
     """Read GTD CSV files into the event frame.
@@ -93,6 +110,9 @@ def read_gtd(
         ``nwoundte`` where they are known.
     encoding : str
         ``auto`` (UTF-8, else Latin-1 as START distributes it) or a codec name.
+    release : str, optional
+        Release name (e.g. ``"2021"``) for the observations' ids and ``source_title``;
+        default: the last file's name.
     source_url : str
         For the observations' ``source_url``.
 
@@ -119,9 +139,11 @@ def read_gtd(
     names = [p.name for p in files]
     events.attrs = {
         "source": "gtd", "area": area, "files": names,
+        "release": release_id(release, names[-1]),
         "coverage": (min(c[0] for c in coverage), max(c[1] for c in coverage)),
         "source_url": source_url,
-        "source_title": f"Global Terrorism Database ({', '.join(names)}; perpetrators "
+        "source_title": f"Global Terrorism Database {release + ' ' if release else ''}"
+                        f"({', '.join(names)}; perpetrators "
                         f"{'included' if perpetrators == 'include' else 'excluded'})",
     }
     return events
@@ -164,7 +186,7 @@ def _events(export, area: str, perpetrators: str):
     country = conv.text("country_txt", required=True)
     rows = area_rows(country, area, export.name)
     region, published = resolve_regions(conv, "provstate", area, rows)
-    schema_failures(GtdSchema, typed, export, skip=conv.bad)
+    schema_failures(GtdSchema, typed, export, skip=conv.bad, messages=MESSAGES)
     y, m, d = (typed[c].fillna(0).to_numpy() for c in ("iyear", "imonth", "iday"))
     ok = (y >= 1970) & (m >= 0) & (m <= 12) & (d >= 0) & (d <= 31)
     m1 = np.where(m == 0, 1, m)
@@ -174,10 +196,15 @@ def _events(export, area: str, perpetrators: str):
         rows_bad = np.flatnonzero(bad_day)
         export.fail(rows_bad, "iday", "valid_date", d[rows_bad].astype(int),
                     lambda v: f"day {v} does not exist in that month")
-    if export.failures:
-        return None, None
+    # rows already failing get a placeholder date: they are reported, never imported
+    valid = ok & ~bad_day & (y == np.round(y)) & (m == np.round(m)) & (d == np.round(d))
+    y, m1 = np.where(valid, y, 1970).astype(int), np.where(valid, m1, 1).astype(int)
+    m, d = np.where(valid, m, 1).astype(int), np.where(valid, d, 1).astype(int)
     month0 = ((y - 1970) * 12 + m1 - 1).astype("datetime64[M]")
     start = month0.astype("datetime64[D]") + (np.where(d == 0, 1, d) - 1).astype("timedelta64[D]")
+    _fail_future(export, start, resolution)
+    if export.failures:
+        return None, None
     end_month = np.where(m == 0, (y - 1970) * 12 + 11, (y - 1970) * 12 + m1 - 1)
     end_of_month = ((end_month + 1).astype("datetime64[M]").astype("datetime64[D]")
                     - np.timedelta64(1, "D"))
@@ -190,10 +217,8 @@ def _events(export, area: str, perpetrators: str):
     precision = np.where(m == 0, "year", np.where(d == 0, "month", "day"))
     spec = typed["specificity"].to_numpy()
     located = np.where(np.isnan(spec), np.where(pd.Series(published).notna(), 4, 5), spec)
-    kill, wound = typed["nkill"].to_numpy(), typed["nwound"].to_numpy()
-    if perpetrators == "exclude":
-        kill = kill - np.nan_to_num(typed["nkillter"].to_numpy())
-        wound = wound - np.nan_to_num(typed["nwoundte"].to_numpy())
+    kill = _victims(export, typed, "nkill", "nkillter", perpetrators, rows)
+    wound = _victims(export, typed, "nwound", "nwoundte", perpetrators, rows)
     doubt = conv.number("doubtterr")
     frame = event_frame(
         source="gtd", event_id=typed["eventid"].to_numpy(dtype=object),
@@ -204,10 +229,52 @@ def _events(export, area: str, perpetrators: str):
         actor1=conv.text("gname"), actor2=conv.text("gname2"), actor_other=conv.text("gname3"),
         event_type=conv.text("attacktype1_txt"),
         violence_type=np.where(doubt == 1, "doubtful", "terrorism"),
-        fatalities=np.maximum(kill, 0), wounded=np.maximum(wound, 0),
-        _file=pd.Categorical([export.name] * len(typed)), _line=export.lines,
+        fatalities=kill, wounded=wound,
+        _file=export.name, _line=export.lines,
     )
     return frame[rows].reset_index(drop=True), coverage_of(start)
+
+
+def _fail_future(export, start: np.ndarray, resolution: np.ndarray) -> None:
+    """An incident dated after today (by iyear/imonth/iday, or its resolution) fails."""
+    now = today().to_datetime64().astype("datetime64[D]")
+    late = np.flatnonzero(start > now)
+    export.fail(late, "iyear", "not_in_future", [str(start[i]) for i in late],
+                lambda v: f"iyear, imonth and iday give {v}, after today ({now}): an event cannot "
+                          "be dated in the future")
+    resolved = resolution.astype("datetime64[D]")
+    late = np.flatnonzero(~np.isnat(resolved) & (resolved > now))
+    export.fail(late, "resolution", "not_in_future", [str(resolved[i]) for i in late],
+                lambda v: f"{v} is after today ({now}): an incident cannot be resolved in the "
+                          "future")
+
+
+def _victims(export, typed: pd.DataFrame, total: str, attackers: str, perpetrators: str,
+             rows: np.ndarray) -> np.ndarray:
+    """``nkill`` (``nwound``) as published, or without the attackers (``nkillter``).
+
+    GTD's total includes the attackers, so more attackers than the total is an error in
+    the data: a :class:`~resurgence.errors.DataWarning` names the rows, and with
+    ``perpetrators="exclude"`` their count is unknown (NaN), never a made-up 0.
+    """
+    value, perps = typed[total].to_numpy(), typed[attackers].to_numpy()
+    bad = rows & (perps > value)                 # False where either is unknown
+    if bad.any():
+        hit = np.flatnonzero(bad)
+        listed = ", ".join(f"{export.lines[i]} (eventid {typed['eventid'].iat[i]}: {total} "
+                           f"{value[i]:g}, {attackers} {perps[i]:g})" for i in hit[:12])
+        more = f", and {len(hit) - 12} more" if len(hit) > 12 else ""
+        then = (f"{total} without the attackers is unknown for them (not counted)"
+                if perpetrators == "exclude" else f"{total} is kept as published")
+        warnings.warn(f"{Path(export.name).name}: {len(hit)} GTD event(s) with {attackers} (the "
+                      f"attackers) above {total} (everyone, attackers included): {then}: "
+                      f"line{'s' if len(hit) > 1 else ''} {listed}{more}", DataWarning,
+                      stacklevel=4)
+    if perpetrators == "include":
+        return value
+    out = value - np.nan_to_num(perps)
+    out[bad] = np.nan
+    return out
 
 
 def _parse_resolution(values: pd.Index) -> pd.DatetimeIndex:

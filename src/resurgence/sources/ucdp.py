@@ -9,9 +9,9 @@ explicitly:
   fields of the standard GED layout or the 41 of the 2016-2019 Syria release.
 - **Timestamps instead of dates.** ``date_start``/``date_end`` such as
   ``2019-11-26 00:00:00.000`` or ``2019-11-26T00:00:00Z`` keep their date part.
-- **Governorate spellings.** ``adm_1`` (``Dayr az Zawr governorate``, ``Hims
-  governorate``) is mapped to canonical names through the alias table; an
-  unknown name is an error naming the row.
+- **Governorate spellings.** ``adm_1`` (``Deir ez Zor Governorate``, ``Homs
+  Governorate``, ``Hamah Governorate``) is mapped to canonical names through the
+  alias table; an unknown name is an error naming the row.
 - **No governorate.** Events located only to the country (``where_prec`` 6-7)
   have no ``adm_1``: their region is ``unknown``.
 - **low <= best <= high fails** in about 100 rows of the Syria release (UCDP
@@ -34,9 +34,9 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ..errors import DataWarning
-from ._convert import Converter, parse_iso_dates, raise_if_failed, schema_failures
+from ._convert import Converter, not_in_future, parse_iso_dates, raise_if_failed, schema_failures
 from ._csv import read_export
-from .events import area_rows, combine, coverage_of, event_frame, resolve_regions
+from .events import area_rows, combine, coverage_of, event_frame, release_id, resolve_regions
 
 __all__ = ["read_ucdp", "UcdpSchema", "GED_COLUMNS", "GED_SYRIA_COLUMNS", "UCDP_URL"]
 
@@ -100,8 +100,21 @@ class UcdpSchema(pa.DataFrameModel):
         start, end = df["date_start"], df["date_end"]
         return start.isna() | end.isna() | (start <= end)
 
+    @pa.check("date_start", "date_end", name="not_in_future")
+    def dates_not_in_future(cls, s: pd.Series) -> pd.Series:  # noqa: N805
+        return not_in_future(s)
+
     class Config:
         strict = False
+
+
+#: What the codes of :class:`UcdpSchema` mean (codebook v19.1), for the failure messages.
+MESSAGES = {
+    "type_of_violence": "type_of_violence must be 1 (state-based), 2 (non-state) or "
+                        "3 (one-sided)",
+    "where_prec": "where_prec must be 1 (exact place) to 7 (at sea or in the air)",
+    "date_prec": "date_prec must be 1 (exact day) to 5 (more than a month)",
+}
 
 
 def _paths(paths) -> list[Path]:
@@ -127,7 +140,8 @@ def read_ucdp(
     area : str
         Keep the events in this area's country (``data/reference/areas.csv``).
     release : str, optional
-        Release name for the observations' ``source_title`` (e.g. ``"25.1"``).
+        Release name (e.g. ``"25.1"``) for the observations' ids and ``source_title``;
+        default: the last file's name. Two releases must have different names.
     source_url : str
         Where the files come from, for the observations' ``source_url``.
 
@@ -171,6 +185,7 @@ def read_ucdp(
     names = [p.name for p in files]
     events.attrs = {
         "source": "ucdp", "area": area, "files": names,
+        "release": release_id(release, names[-1]),
         "coverage": (min(c[0] for c in coverage), max(c[1] for c in coverage)),
         "source_url": source_url,
         "source_title": f"UCDP GED {release + ' ' if release else ''}({', '.join(names)})",
@@ -197,7 +212,7 @@ def _events(export, area: str) -> tuple[pd.DataFrame, tuple[str, str]]:
     country = conv.text("country", required=True)
     rows = area_rows(country, area, export.name)
     region, published = resolve_regions(conv, "adm_1", area, rows)
-    schema_failures(UcdpSchema, typed, export, skip=conv.bad,
+    schema_failures(UcdpSchema, typed, export, skip=conv.bad, messages=MESSAGES,
                     blame={"date_order": ("date_start", "date_end")})
     deaths = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
     parts = (np.nansum([conv.number(c, integer=True) for c in deaths], axis=0)
@@ -223,7 +238,7 @@ def _events(export, area: str) -> tuple[pd.DataFrame, tuple[str, str]]:
         violence_type=pd.Series(tov).map(VIOLENCE).to_numpy(dtype=object),
         fatalities=typed["best"].to_numpy(), fatalities_low=typed["low"].to_numpy(),
         fatalities_high=typed["high"].to_numpy(),
-        _file=pd.Categorical([export.name] * len(typed)), _line=export.lines,
+        _file=export.name, _line=export.lines,
     )
     if parts is not None:
         frame["_parts"] = parts
