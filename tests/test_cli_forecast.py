@@ -109,3 +109,14 @@ def test_non_numeric_csv_value(tmp_path, capsys):
     path.write_text("month,a\n2024-01,3\n2024-02,many\n")
     assert main(["forecast", "--csv", str(path), "--column", "a"]) == 1
     assert "row 3" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["forecast"], ["forecast", "--model", "naive"],
+                                     ["forecast", "--model", "glm"], ["backtest"]])
+def test_empty_column_is_a_clear_input_error(tmp_path, capsys, command):
+    """Column b has no values: exit 70 (IndexError) or a zero forecast before."""
+    path = tmp_path / "tiny.csv"
+    path.write_text("month,a,b\n2020-01,3,\n2020-02,4,\n2020-03,5,\n")
+    assert main([*command, "--csv", str(path), "--column", "b"]) == 1
+    err = capsys.readouterr().err
+    assert "no observed values" in err and "internal error" not in err

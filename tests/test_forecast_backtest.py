@@ -185,3 +185,16 @@ def test_short_series_in_a_collection_is_skipped_with_warning():
     with pytest.warns(ModelWarning, match="too short"):
         bt = backtest({"long": long, "short": short}, NaiveForecaster(), horizon=2, initial=36)
     assert set(bt["series_id"]) == {"long"}
+
+
+def test_series_without_observed_values():
+    empty = pd.Series(np.nan, index=pd.date_range("2020-01-01", periods=40, freq="MS"))
+    with pytest.raises(SeriesError, match="no observed values"):
+        backtest(empty, NaiveForecaster(), horizon=2, initial=12)
+    with pytest.raises(SeriesError, match="no observed values"):
+        backtest({"b": empty}, NaiveForecaster(), horizon=2, initial=12)
+    # In a collection it is skipped, like a series too short for any origin.
+    with pytest.warns(ModelWarning, match="no observed values, skipped: b"):
+        bt = backtest({"a": seasonal_nb(3, years=4), "b": empty}, NaiveForecaster(),
+                      horizon=2, initial=36)
+    assert set(bt["series_id"]) == {"a"}

@@ -167,3 +167,11 @@ def test_auto_reports_its_choice(series):
     pooled = AutoForecaster(n_windows=2, step=6, horizon=3, method="pool").fit(series)
     assert pooled.weights_.sum() == pytest.approx(1.0) and len(pooled.weights_) == 5
     assert pooled.predict(2)["mean"].notna().all()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=IDS)
+def test_a_series_with_no_observed_value_is_a_clear_error(model):
+    """An empty CSV column: IndexError, 'invalid month NaT' or a zero forecast before."""
+    y = pd.Series(np.nan, index=pd.date_range("2020-01-01", periods=3, freq="MS"))
+    with pytest.raises(SeriesError, match="no observed values"):
+        model.clone().fit(y)

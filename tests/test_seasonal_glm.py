@@ -230,6 +230,12 @@ def test_long_run_of_zeros_then_a_few_events_falls_back():
     assert (rate < 5).all()
 
 
+def test_no_observed_values_is_not_called_all_zero():
+    y = pd.Series(np.nan, index=pd.date_range("2020-01-01", periods=12, freq="MS"))
+    with pytest.raises(SeriesError, match="no observed values"):
+        seasonal_glm(y)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("steps", [None, {"baghuz": "2019-03", "fall_of_assad": "2024-12"}],
                          ids=["default", "steps"])

@@ -25,12 +25,26 @@ from .scoring import pinball_loss
 __all__ = ["backtest", "score_backtest", "as_series_collection"]
 
 
-def as_series_collection(data: Any) -> dict[str, pd.DataFrame]:
+def as_series_collection(data: Any, *, skip_empty: bool = False) -> dict[str, pd.DataFrame]:
     """Normalise the accepted inputs to ``{series_id: model frame}``.
 
     Accepts a monthly ``Series``; a model frame (``start, end, value``); a long
     panel with ``series_id, month, value`` (statsforecast's shape); or a mapping
     of ids to series or frames.
+
+    Parameters
+    ----------
+    data : Series, DataFrame or mapping
+        The series.
+    skip_empty : bool
+        Leave out (with a ``ModelWarning``) the series of a panel or mapping that
+        have no observed value, instead of raising; an error still if none is left.
+
+    Raises
+    ------
+    SeriesError
+        If a series has no observed value (unless skipped) or is not a valid
+        series or model frame.
 
     Examples
     --------
@@ -39,24 +53,47 @@ def as_series_collection(data: Any) -> dict[str, pd.DataFrame]:
     >>> sorted(as_series_collection(panel))
     ['a', 'b']
     """
-    if isinstance(data, Mapping):
-        return {str(k): as_model_frame(v) for k, v in data.items()}
     if isinstance(data, pd.Series):
         return {str(data.name) if data.name is not None else "series": as_model_frame(data)}
-    if isinstance(data, pd.DataFrame):
+    items: dict[str, Any] | None = None
+    if isinstance(data, Mapping):
+        items = {str(k): v for k, v in data.items()}
+    elif isinstance(data, pd.DataFrame):
         if {"series_id", "month", "value"} <= set(data.columns):
-            out = {}
+            items = {}
             for sid, g in data.groupby("series_id", sort=True):
-                s = pd.Series(pd.to_numeric(g["value"], errors="coerce").to_numpy(),
-                              index=g["month"].to_numpy())
-                out[str(sid)] = as_model_frame(s)
-            return out
-        if {"start", "end", "value"} <= set(data.columns):
+                items[str(sid)] = pd.Series(pd.to_numeric(g["value"], errors="coerce").to_numpy(),
+                                            index=g["month"].to_numpy())
+        elif {"start", "end", "value"} <= set(data.columns):
             return {str(data.attrs.get("series_id", "series")): as_model_frame(data)}
-    raise InputError(
-        "backtest data must be a monthly Series, a model frame (start, end, value), a long "
-        "panel (series_id, month, value) or a mapping of ids to series/frames"
-    )
+    if items is None:
+        raise InputError(
+            "backtest data must be a monthly Series, a model frame (start, end, value), a long "
+            "panel (series_id, month, value) or a mapping of ids to series/frames"
+        )
+    out, empty = {}, []
+    for sid, v in items.items():
+        if skip_empty and _no_observation(v):
+            empty.append(sid)
+            continue
+        try:
+            out[sid] = as_model_frame(v)
+        except SeriesError as exc:
+            raise SeriesError(f"{sid}: {exc}") from None
+    if empty:
+        if not out:
+            raise SeriesError(f"no observed values in any series ({', '.join(empty)})")
+        warnings.warn(f"backtest: no observed values, skipped: {', '.join(empty)}",
+                      ModelWarning, stacklevel=3)
+    return out
+
+
+def _no_observation(v: Any) -> bool:
+    if isinstance(v, pd.Series):
+        return bool(pd.to_numeric(v, errors="coerce").isna().all())
+    if isinstance(v, pd.DataFrame) and "value" in v.columns:
+        return len(v) == 0
+    return False
 
 
 def _named_models(models: Any) -> dict[str, Forecaster]:
@@ -135,7 +172,7 @@ def backtest(
     if n_windows is not None and int(n_windows) < 1:
         raise InputError(f"n_windows must be positive, got {n_windows}")
     levels = check_levels(level)
-    series = as_series_collection(data)
+    series = as_series_collection(data, skip_empty=True)
     named = _named_models(models)
     rows: list[pd.DataFrame] = []
     notes: dict[tuple[str, str], list[str]] = {}
