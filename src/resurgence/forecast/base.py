@@ -13,14 +13,15 @@ exact CRPS). A new model subclasses :class:`Forecaster` and implements
 from __future__ import annotations
 
 import inspect
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from ..covariates import as_model_frame
-from ..errors import InputError, ModelError
-from .distributions import CountDistribution, check_levels
+from ..errors import InputError, ModelError, ModelWarning
+from .distributions import MAX_SUPPORT, TRUNCATION, CountDistribution, check_levels
 
 __all__ = ["Forecaster", "TRANSFORMS"]
 
@@ -71,7 +72,15 @@ class Forecaster:
         if int(h) != h or h < 1:
             raise InputError(f"horizon must be a positive whole number of months, got {h}")
         months = pd.date_range(self.cutoff_, periods=int(h), freq="MS")
-        return self._predict_distribution(months)
+        dist = self._predict_distribution(months)
+        if dist.truncated:
+            warnings.warn(
+                f"{self.name}: more than {TRUNCATION:.1%} of a month's predicted probability "
+                f"is above {MAX_SUPPORT - 1:,} (lumped there, so bounds at {MAX_SUPPORT - 1:,} "
+                "are lower bounds): the model is extrapolating far beyond the data",
+                ModelWarning, stacklevel=2,
+            )
+        return dist
 
     def predict(self, h: int, level: Any = (80, 95)) -> pd.DataFrame:
         """Forecast table: ``month, mean, lo-L, hi-L`` for each level ``L`` (percent).
