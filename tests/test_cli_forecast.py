@@ -120,3 +120,10 @@ def test_empty_column_is_a_clear_input_error(tmp_path, capsys, command):
     assert main([*command, "--csv", str(path), "--column", "b"]) == 1
     err = capsys.readouterr().err
     assert "no observed values" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("command", ["forecast", "backtest"])
+def test_horizon_beyond_the_bound_exits_1(csv_file, capsys, command):
+    """--horizon 100000 was a MemoryError (exit 70); 20000 was killed by the OOM killer."""
+    assert main([command, "--csv", str(csv_file), "--column", "a", "--horizon", "100000"]) == 1
+    assert "--horizon must be at most 120 months" in capsys.readouterr().err

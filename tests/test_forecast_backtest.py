@@ -134,6 +134,8 @@ def test_bad_arguments():
         backtest(y, [NaiveForecaster(), NaiveForecaster()], horizon=1, initial=12)
     with pytest.raises(InputError):
         backtest(y, NaiveForecaster(), horizon=0)
+    with pytest.raises(InputError, match="at most 120"):
+        backtest(y, NaiveForecaster(), horizon=100_000, initial=12)
     with pytest.raises(InputError):
         backtest(["not", "data"], NaiveForecaster())
 

@@ -243,3 +243,19 @@ def test_a_distribution_beyond_the_support_is_flagged_and_warned():
     y = pd.Series([3.0, 34.0], index=pd.date_range("2020-04-01", periods=2, freq="MS"))
     with pytest.warns(ModelWarning, match="above 99,999"):
         NaiveForecaster().fit(y).predict(12)
+
+
+def test_horizon_has_a_documented_upper_bound(series):
+    """--horizon 100000 ran out of memory (exit 70) before."""
+    from resurgence import InputError
+    from resurgence.forecast import MAX_HORIZON
+
+    assert MAX_HORIZON == 120
+    m = NaiveForecaster().fit(series)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModelWarning)  # a 10-year random walk is wide
+        assert len(m.predict(MAX_HORIZON)) == MAX_HORIZON
+    with pytest.raises(InputError, match="at most 120 months"):
+        m.predict(MAX_HORIZON + 1)
+    with pytest.raises(InputError, match="at most 120 months"):
+        AutoForecaster(horizon=500).fit(series)

@@ -56,6 +56,13 @@ def read_csv_series(path: str, columns: list[str], date_column: str) -> dict[str
     return out
 
 
+def check_horizon_argument(args: argparse.Namespace) -> None:
+    """``--horizon`` within ``1..MAX_HORIZON``, checked before any data is read or fitted."""
+    from ..forecast.base import check_horizon
+
+    check_horizon(args.horizon, "--horizon")
+
+
 def load_series(args: argparse.Namespace) -> dict[str, pd.Series | pd.DataFrame]:
     """The series named on the command line: monthly series (CSV) or model frames (panel)."""
     if args.csv:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import InputError, ModelWarning, ResurgenceError, SeriesError
 from .backtest import backtest
-from .base import Forecaster
+from .base import Forecaster, check_horizon
 from .distributions import CountDistribution
 from .glm import GLMForecaster
 from .naive import NaiveForecaster
@@ -112,6 +112,7 @@ class AutoForecaster(Forecaster):
     def _fit(self, frame: pd.DataFrame) -> None:
         if self.method not in ("select", "pool"):
             raise InputError(f"method must be 'select' or 'pool', got {self.method!r}")
+        check_horizon(self.horizon, "inner backtest horizon")
         cands = self._candidates()
         inner = None
         span = (self.cutoff_.year * 12 + self.cutoff_.month) - (

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..covariates import as_model_frame, frame_to_monthly
 from ..errors import InputError, ModelWarning, ResurgenceError, SeriesError
-from .base import Forecaster
+from .base import Forecaster, check_horizon
 from .distributions import check_levels
 from .scoring import pinball_loss
 
@@ -140,7 +140,8 @@ def backtest(
     models : Forecaster, sequence of Forecaster or mapping of name to Forecaster
         Models are cloned (unfitted copies) for every fit.
     horizon : int
-        Forecast months from each origin (1..horizon).
+        Forecast months from each origin (1..horizon), at most
+        :data:`~resurgence.forecast.base.MAX_HORIZON` (120).
     step : int
         Months between consecutive origins.
     n_windows : int, optional
@@ -166,8 +167,9 @@ def backtest(
     >>> bt[["origin", "horizon", "y", "mean"]].astype(str).values.tolist()
     [['2023-03-01', '1', '39.0', '38.0'], ['2023-03-01', '2', '40.0', '38.0']]
     """
-    horizon, step, initial = int(horizon), int(step), int(initial)
-    if horizon < 1 or step < 1 or initial < 1:
+    horizon = check_horizon(horizon)
+    step, initial = int(step), int(initial)
+    if step < 1 or initial < 1:
         raise InputError("horizon, step and initial must be positive whole numbers of months")
     if n_windows is not None and int(n_windows) < 1:
         raise InputError(f"n_windows must be positive, got {n_windows}")
