@@ -127,3 +127,10 @@ def test_horizon_beyond_the_bound_exits_1(csv_file, capsys, command):
     """--horizon 100000 was a MemoryError (exit 70); 20000 was killed by the OOM killer."""
     assert main([command, "--csv", str(csv_file), "--column", "a", "--horizon", "100000"]) == 1
     assert "--horizon must be at most 120 months" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["forecast", "backtest"])
+def test_negative_min_months_is_rejected(capsys, command):
+    """--min-months -5 was accepted silently (every series selected)."""
+    assert main([command, "--min-months", "-5"]) == 1
+    assert "--min-months must be 0 or more" in capsys.readouterr().err

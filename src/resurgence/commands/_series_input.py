@@ -65,6 +65,8 @@ def check_horizon_argument(args: argparse.Namespace) -> None:
 
 def load_series(args: argparse.Namespace) -> dict[str, pd.Series | pd.DataFrame]:
     """The series named on the command line: monthly series (CSV) or model frames (panel)."""
+    if args.min_months < 0:
+        raise InputError(f"--min-months must be 0 or more, got {args.min_months}")
     if args.csv:
         if args.series_id:
             raise InputError("give either --series (panel) or --csv, not both")
