@@ -134,3 +134,12 @@ def test_negative_min_months_is_rejected(capsys, command):
     """--min-months -5 was accepted silently (every series selected)."""
     assert main([command, "--min-months", "-5"]) == 1
     assert "--min-months must be 0 or more" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_backtest_defaults_work_on_the_47_month_ucdp_series(capsys):
+    code = main(["backtest", "--series", "ucdp/syria/all/events", "--models", "naive",
+                 "--format", "csv"])
+    assert code == 0
+    out = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
+    assert out["n"].iloc[0] == 12 * 12  # 12 origins, 12 months each

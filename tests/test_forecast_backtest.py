@@ -200,3 +200,19 @@ def test_series_without_observed_values():
         bt = backtest({"a": seasonal_nb(3, years=4), "b": empty}, NaiveForecaster(),
                       horizon=2, initial=36)
     assert set(bt["series_id"]) == {"a"}
+
+
+def test_default_initial_adapts_to_a_short_series():
+    """ucdp/syria/all/events has 47 months: 'no forecast origin ... initial (36) + horizon
+    (12)' with the defaults before."""
+    from resurgence.forecast.backtest import default_initial
+
+    y = seasonal_nb(11, years=4).iloc[:47]
+    bt = backtest(y, NaiveForecaster())
+    assert bt["origin"].nunique() == 12 and bt["origin"].min() == y.index[24]
+    long = seasonal_nb(12, years=8)
+    assert backtest(long, NaiveForecaster(), horizon=3)["origin"].min() == long.index[36]
+    assert default_initial(47, 12) == 24 and default_initial(47, 6) == 30
+    assert default_initial(47, 12, n_windows=4) == 32 and default_initial(30, 12) == 24
+    # Explicit values are kept as given.
+    assert backtest(y, NaiveForecaster(), initial=30)["origin"].min() == y.index[30]

@@ -37,8 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--step", type=int, default=1, metavar="S", help="months between origins (default 1)")
     p.add_argument("--windows", type=int, default=None, metavar="N",
                    help="only the last N origins (default: all)")
-    p.add_argument("--initial", type=int, default=36, metavar="M",
-                   help="months of history before the first origin (default 36)")
+    p.add_argument("--initial", type=int, default=None, metavar="M",
+                   help="months of history before the first origin (default 36, reduced for "
+                   "a shorter series so that it still gets 12 origins, or --windows; never "
+                   "below 24)")
     p.add_argument("--by-horizon", action="store_true", help="scores per forecast horizon too")
     p.add_argument("--details", action="store_true",
                    help="print every forecast (one row per series, model, origin, horizon)")

@@ -22,7 +22,37 @@ from .base import Forecaster, check_horizon
 from .distributions import check_levels
 from .scoring import pinball_loss
 
-__all__ = ["backtest", "score_backtest", "as_series_collection"]
+__all__ = ["backtest", "score_backtest", "as_series_collection", "default_initial"]
+
+#: Default months of history before the first origin, for a series long enough.
+DEFAULT_INITIAL = 36
+#: The least history the adaptive default goes down to (two seasonal cycles).
+MIN_DEFAULT_INITIAL = 24
+#: Origins the adaptive default leaves room for when ``n_windows`` is not given.
+DEFAULT_ORIGINS = 12
+
+
+def default_initial(n_months: int, horizon: int, step: int = 1,
+                    n_windows: int | None = None) -> int:
+    """The default ``initial`` of :func:`backtest` for a series of ``n_months`` months.
+
+    36 months of history, reduced for a shorter series so that it still gets 12
+    origins (or ``n_windows``, if given) ``step`` months apart, but never below 24
+    months (two seasonal cycles, what the seasonal models and the default model's
+    inner backtest need).
+
+    Examples
+    --------
+    >>> default_initial(120, horizon=12)
+    36
+    >>> default_initial(47, horizon=12)   # UCDP 2016-01 .. 2019-11: 12 origins
+    24
+    >>> default_initial(47, horizon=6)
+    30
+    """
+    w = DEFAULT_ORIGINS if n_windows is None else int(n_windows)
+    room = int(n_months) - int(horizon) - int(step) * (w - 1)
+    return int(min(DEFAULT_INITIAL, max(MIN_DEFAULT_INITIAL, room)))
 
 
 def as_series_collection(data: Any, *, skip_empty: bool = False) -> dict[str, pd.DataFrame]:
@@ -128,7 +158,7 @@ def backtest(
     horizon: int = 12,
     step: int = 1,
     n_windows: int | None = None,
-    initial: int = 36,
+    initial: int | None = None,
     level: Sequence[float] = (50, 80, 95),
 ) -> pd.DataFrame:
     """Rolling-origin backtest of forecasting models over one or many series.
@@ -146,8 +176,10 @@ def backtest(
         Months between consecutive origins.
     n_windows : int, optional
         Keep only the last ``n_windows`` origins (default: every origin).
-    initial : int
+    initial : int, optional
         Months of history (from the series' first month) before the first origin.
+        Default: :func:`default_initial` for each series, 36 months or less for a
+        short series (so that it still gets 12 origins), never below 24.
     level : sequence of float
         Interval levels (percent) recorded as ``lo-L``/``hi-L`` columns.
 
@@ -168,8 +200,10 @@ def backtest(
     [['2023-03-01', '1', '39.0', '38.0'], ['2023-03-01', '2', '40.0', '38.0']]
     """
     horizon = check_horizon(horizon)
-    step, initial = int(step), int(initial)
-    if step < 1 or initial < 1:
+    step = int(step)
+    if initial is not None:
+        initial = int(initial)
+    if step < 1 or (initial is not None and initial < 1):
         raise InputError("horizon, step and initial must be positive whole numbers of months")
     if n_windows is not None and int(n_windows) < 1:
         raise InputError(f"n_windows must be positive, got {n_windows}")
@@ -180,10 +214,11 @@ def backtest(
     notes: dict[tuple[str, str], list[str]] = {}
     for sid, frame in series.items():
         target = frame_to_monthly(frame)
-        origins = _origins(target.index[0], target.index[-1], horizon, step, n_windows, initial)
+        init = default_initial(len(target), horizon, step, n_windows) if initial is None else initial
+        origins = _origins(target.index[0], target.index[-1], horizon, step, n_windows, init)
         if not origins and len(series) > 1:
             warnings.warn(f"backtest: {sid} is too short for any origin ({len(target)} months "
-                          f"< initial {initial} + horizon {horizon}); skipped",
+                          f"< initial {init} + horizon {horizon}); skipped",
                           ModelWarning, stacklevel=2)
         for origin in origins:
             train = frame[frame["end"] <= origin].copy()
@@ -221,8 +256,8 @@ def backtest(
                 rows.append(block)
     if not rows:
         raise SeriesError(
-            f"no forecast origin: every series is shorter than initial ({initial}) + "
-            f"horizon ({horizon}) months"
+            f"no forecast origin: every series is shorter than initial "
+            f"({initial if initial is not None else MIN_DEFAULT_INITIAL}) + horizon ({horizon}) months"
         )
     for (sid, name), msgs in notes.items():
         warnings.warn(
