@@ -174,11 +174,17 @@ def test_glm_parameter_uncertainty_widens_but_keeps_the_fitted_mean(series):
 
 def test_auto_reports_its_choice(series):
     auto = SMALL_AUTO.clone().fit(series)
-    assert set(auto.scores_.index) == {"glm", "glm_local", "sarimax", "seasonal_naive", "naive"}
-    assert auto.chosen_ == auto.scores_["crps"].idxmin()
+    assert set(auto.scores_.index) == {"glm", "glm_local", "sarimax", "seasonal_naive", "naive",
+                                       "pool"}
+    assert auto.weights_.sum() == pytest.approx(1.0)
+    assert auto.chosen_ == ("pool" if len(auto.weights_) > 1 else auto.weights_.index[0])
+    select = AutoForecaster(n_windows=2, step=6, horizon=3, method="select").fit(series)
+    assert select.chosen_ == select.scores_["crps"].drop("pool").idxmin()
     pooled = AutoForecaster(n_windows=2, step=6, horizon=3, method="pool").fit(series)
     assert pooled.weights_.sum() == pytest.approx(1.0) and len(pooled.weights_) == 5
     assert pooled.predict(2)["mean"].notna().all()
+    with pytest.raises(Exception, match="method must be one of"):
+        AutoForecaster(method="best").fit(series)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=IDS)
@@ -259,3 +265,20 @@ def test_horizon_has_a_documented_upper_bound(series):
         m.predict(MAX_HORIZON + 1)
     with pytest.raises(InputError, match="at most 120 months"):
         AutoForecaster(horizon=500).fit(series)
+
+
+def test_screen_keeps_the_benchmark_unless_the_equal_pool_beats_it():
+    """On a random walk of large counts the last value is what to beat; on a stable
+    seasonal NB series the candidates' pool beats it and the clearly worse are screened out."""
+    rng = np.random.default_rng(5)
+    months = pd.date_range("2016-01-01", periods=60, freq="MS")
+    walk = pd.Series(np.round(200 * np.exp(np.cumsum(rng.normal(0, 0.2, 60)))), index=months)
+    auto = AutoForecaster().fit(walk)
+    sc = auto.scores_["crps"]
+    assert sc["pool"] >= sc["naive"] and auto.chosen_ == "naive"
+    seasonal = seasonal_nb(31, years=8, mean=40, alpha=0.1, amplitude=0.6)
+    auto = AutoForecaster().fit(seasonal)
+    sc = auto.scores_["crps"]
+    assert sc["pool"] < sc["naive"] and len(auto.weights_) >= 1
+    assert "seasonal_naive" not in auto.weights_ or auto.weights_["seasonal_naive"] < 0.3
+    assert auto.weights_.idxmax() in ("glm", "glm_local", "sarimax")

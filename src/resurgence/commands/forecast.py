@@ -26,8 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="forecast the next months of a series with integer count intervals",
         description="Forecast each series for the months after its last data. Interval bounds "
         "are quantiles of the predictive count distribution (whole numbers >= 0). The default "
-        "model chooses among a negative-binomial GLM, SARIMAX on log counts and the naive "
-        "methods by an inner backtest on the series' own history.",
+        "model is the naive method unless, in an inner backtest on the series' own history, "
+        "the pool of its candidates (negative-binomial GLMs, SARIMAX on log counts, the naive "
+        "methods) beats it; then it pools the candidates not clearly worse than the best.",
     )
     add_series_arguments(p)
     p.add_argument("--horizon", type=int, default=6, metavar="H", help=f"months ahead, at most {MAX_HORIZON} (default 6)")
