@@ -109,3 +109,37 @@ def test_non_numeric_csv_value(tmp_path, capsys):
     path.write_text("month,a\n2024-01,3\n2024-02,many\n")
     assert main(["forecast", "--csv", str(path), "--column", "a"]) == 1
     assert "row 3" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["forecast"], ["forecast", "--model", "naive"],
+                                     ["forecast", "--model", "glm"], ["backtest"]])
+def test_empty_column_is_a_clear_input_error(tmp_path, capsys, command):
+    """Column b has no values: exit 70 (IndexError) or a zero forecast before."""
+    path = tmp_path / "tiny.csv"
+    path.write_text("month,a,b\n2020-01,3,\n2020-02,4,\n2020-03,5,\n")
+    assert main([*command, "--csv", str(path), "--column", "b"]) == 1
+    err = capsys.readouterr().err
+    assert "no observed values" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("command", ["forecast", "backtest"])
+def test_horizon_beyond_the_bound_exits_1(csv_file, capsys, command):
+    """--horizon 100000 was a MemoryError (exit 70); 20000 was killed by the OOM killer."""
+    assert main([command, "--csv", str(csv_file), "--column", "a", "--horizon", "100000"]) == 1
+    assert "--horizon must be at most 120 months" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["forecast", "backtest"])
+def test_negative_min_months_is_rejected(capsys, command):
+    """--min-months -5 was accepted silently (every series selected)."""
+    assert main([command, "--min-months", "-5"]) == 1
+    assert "--min-months must be 0 or more" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_backtest_defaults_work_on_the_47_month_ucdp_series(capsys):
+    code = main(["backtest", "--series", "ucdp/syria/all/events", "--models", "naive",
+                 "--format", "csv"])
+    assert code == 0
+    out = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
+    assert out["n"].iloc[0] == 12 * 12  # 12 origins, 12 months each

@@ -134,6 +134,8 @@ def test_bad_arguments():
         backtest(y, [NaiveForecaster(), NaiveForecaster()], horizon=1, initial=12)
     with pytest.raises(InputError):
         backtest(y, NaiveForecaster(), horizon=0)
+    with pytest.raises(InputError, match="at most 120"):
+        backtest(y, NaiveForecaster(), horizon=100_000, initial=12)
     with pytest.raises(InputError):
         backtest(["not", "data"], NaiveForecaster())
 
@@ -185,3 +187,32 @@ def test_short_series_in_a_collection_is_skipped_with_warning():
     with pytest.warns(ModelWarning, match="too short"):
         bt = backtest({"long": long, "short": short}, NaiveForecaster(), horizon=2, initial=36)
     assert set(bt["series_id"]) == {"long"}
+
+
+def test_series_without_observed_values():
+    empty = pd.Series(np.nan, index=pd.date_range("2020-01-01", periods=40, freq="MS"))
+    with pytest.raises(SeriesError, match="no observed values"):
+        backtest(empty, NaiveForecaster(), horizon=2, initial=12)
+    with pytest.raises(SeriesError, match="no observed values"):
+        backtest({"b": empty}, NaiveForecaster(), horizon=2, initial=12)
+    # In a collection it is skipped, like a series too short for any origin.
+    with pytest.warns(ModelWarning, match="no observed values, skipped: b"):
+        bt = backtest({"a": seasonal_nb(3, years=4), "b": empty}, NaiveForecaster(),
+                      horizon=2, initial=36)
+    assert set(bt["series_id"]) == {"a"}
+
+
+def test_default_initial_adapts_to_a_short_series():
+    """ucdp/syria/all/events has 47 months: 'no forecast origin ... initial (36) + horizon
+    (12)' with the defaults before."""
+    from resurgence.forecast.backtest import default_initial
+
+    y = seasonal_nb(11, years=4).iloc[:47]
+    bt = backtest(y, NaiveForecaster())
+    assert bt["origin"].nunique() == 12 and bt["origin"].min() == y.index[24]
+    long = seasonal_nb(12, years=8)
+    assert backtest(long, NaiveForecaster(), horizon=3)["origin"].min() == long.index[36]
+    assert default_initial(47, 12) == 24 and default_initial(47, 6) == 30
+    assert default_initial(47, 12, n_windows=4) == 32 and default_initial(30, 12) == 24
+    # Explicit values are kept as given.
+    assert backtest(y, NaiveForecaster(), initial=30)["origin"].min() == y.index[30]

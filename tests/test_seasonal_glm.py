@@ -167,3 +167,91 @@ def test_ramadan_false_positive_rate_is_nominal():
     )
     # Nominal 5%; allow 2.33 binomial sds (one-sided 1%).
     assert rejected / n_seeds <= 0.05 + 2.33 * np.sqrt(0.05 * 0.95 / n_seeds)
+
+
+# -- sparse series: separation and non-convergence fall back, never crash ---------------
+
+def test_separation_check_agrees_with_the_two_group_answer():
+    """With an intercept and one binary covariate the MLE exists exactly when both groups
+    have a positive count (brute-force answer); the LP must agree on random cases."""
+    from resurgence.separation import separated_observations
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(4, 15))
+        x = rng.integers(0, 2, n).astype(float)
+        if x.min() == x.max():
+            continue
+        y = rng.poisson(0.4, n).astype(float)
+        if y.sum() == 0:
+            continue
+        X = np.column_stack([np.ones(n), x])
+        sep, _ = separated_observations(y, X)
+        empty_group = y[x == 1].sum() == 0 or y[x == 0].sum() == 0
+        assert sep.any() == empty_group
+        if empty_group:  # the separated zeros are exactly the group without events
+            group = 1.0 if y[x == 1].sum() == 0 else 0.0
+            assert set(np.flatnonzero(sep)) == set(np.flatnonzero(x == group))
+
+
+def _few_events_outside_ramadan() -> pd.Series:
+    """Five years, mostly zero; the events all fall in months without a Ramadan day."""
+    months = pd.date_range("2015-01-01", periods=60, freq="MS")
+    from resurgence import ramadan_share
+
+    outside = np.flatnonzero(ramadan_share(months).to_numpy() == 0)
+    y = pd.Series(0.0, index=months)
+    events = outside[::2][:22]
+    y.iloc[events] = np.resize([1, 2, 1, 1, 3, 1, 2], len(events))
+    return y
+
+
+def test_separated_ramadan_term_is_dropped_with_a_reason():
+    y = _few_events_outside_ramadan()
+    with pytest.warns(ModelWarning, match="no Ramadan term .not identified"):
+        res = seasonal_glm(y, fourier=1)
+    assert "ramadan" not in res.effects["term"].tolist()
+    assert np.isnan(res.tests.set_index("test").loc["ramadan", "p_value"])
+    assert np.all(np.isfinite(res.params)) and (res.effects["std_error"] < 5).all()
+    # The rest of the model is kept.
+    assert {"trend", "sin1", "cos1"} <= set(res.effects["term"])
+
+
+def test_long_run_of_zeros_then_a_few_events_falls_back():
+    """The audit's case: 30 zero months, then a few 1s and 2s (ModelError before)."""
+    y = pd.Series([0.0] * 30 + [1, 2, 1, 0, 2, 1],
+                  index=pd.date_range("2018-01-01", periods=36, freq="MS"))
+    with pytest.warns(ModelWarning, match="fell back"):
+        res = seasonal_glm(y, interventions={"start": "2020-07"})
+    assert np.all(np.isfinite(res.params)) and np.isfinite(res.llf)
+    assert res.fallbacks
+    # Nothing is left that would extrapolate to absurd rates.
+    rate = res.rate(pd.date_range("2021-01-01", periods=12, freq="MS"))
+    assert (rate < 5).all()
+
+
+def test_no_observed_values_is_not_called_all_zero():
+    y = pd.Series(np.nan, index=pd.date_range("2020-01-01", periods=12, freq="MS"))
+    with pytest.raises(SeriesError, match="no observed values"):
+        seasonal_glm(y)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("steps", [None, {"baghuz": "2019-03", "fall_of_assad": "2024-12"}],
+                         ids=["default", "steps"])
+def test_every_bundled_series_fits_or_is_all_zero(steps):
+    """Sweep of the bundled panel (about 10 series raised ModelError before)."""
+    from resurgence.panel import load_panel
+
+    panel = load_panel()
+    for sid in panel.series["series_id"]:
+        frame = panel.frame(sid)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ModelWarning)
+            if frame["value"].sum() == 0:
+                with pytest.raises(SeriesError, match="zero"):
+                    seasonal_glm(frame, interventions=steps)
+                continue
+            res = seasonal_glm(frame, interventions=steps)
+        assert np.all(np.isfinite(res.params)), sid
+        assert np.all(np.isfinite(res.effects["std_error"])), sid

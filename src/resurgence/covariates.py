@@ -55,7 +55,9 @@ def as_model_frame(y: Any) -> pd.DataFrame:
     Raises
     ------
     SeriesError
-        If intervals overlap, values are negative or missing, or columns are absent.
+        If there is no observed value (an empty series or frame, or only NaN
+        months), intervals overlap, values are negative or missing, or columns
+        are absent.
 
     Examples
     --------
@@ -69,9 +71,15 @@ def as_model_frame(y: Any) -> pd.DataFrame:
     if isinstance(y, pd.Series):
         s = as_monthly_series(y)
         if len(s) == 0:
-            raise SeriesError("empty series: nothing to model")
+            raise SeriesError("empty series: no observed values, nothing to model")
         cutoff = s.index[-1] + pd.offsets.MonthBegin(1)
+        n_months = len(s)
         s = s.dropna()
+        if len(s) == 0:
+            raise SeriesError(
+                f"no observed values: all {n_months} months of the series are missing "
+                "(NaN), so there is nothing to model"
+            )
         frame = pd.DataFrame(
             {
                 "start": s.index,
@@ -95,7 +103,7 @@ def as_model_frame(y: Any) -> pd.DataFrame:
         if frame["value"].isna().any():
             raise SeriesError("model frame has missing or non-numeric values")
         if len(frame) == 0:
-            raise SeriesError("empty model frame: nothing to model")
+            raise SeriesError("empty model frame: no observed values, nothing to model")
         if (frame["end"] <= frame["start"]).any():
             raise SeriesError("model frame has an interval whose end is not after its start")
         if (frame["start"].iloc[1:].to_numpy() < frame["end"].iloc[:-1].to_numpy()).any():

@@ -23,10 +23,12 @@ from scipy import stats
 
 from .covariates import CalendarDesign, as_model_frame
 from .errors import InputError, ModelError, ModelWarning, SeriesError
+from .separation import drop_separated_terms, simpler_designs
 
 __all__ = ["seasonal_glm", "SeasonalGLMResult", "MIN_OBS_PER_PARAM", "MIN_SEASONAL_SPAN"]
 
-#: Observations required per estimated coefficient before terms are dropped.
+#: Observations, and observations with a positive count, required per estimated
+#: coefficient before terms are dropped.
 MIN_OBS_PER_PARAM = 4
 #: Months a series must span before calendar seasonality is estimated.
 MIN_SEASONAL_SPAN = 24
@@ -146,26 +148,34 @@ def _plan(frame: pd.DataFrame, design: CalendarDesign, family: str) -> tuple[Cal
     def p() -> int:
         return len(d.columns)
 
+    # The information about a log-rate coefficient comes from the events, not from a
+    # run of zeros: the rule counts rows with a positive count (never more than rows).
+    n_pos = int((frame["value"] > 0).sum())
+    size = f"{n} observations, {n_pos} with a positive count"
+
+    def too_few() -> bool:
+        return n_pos < MIN_OBS_PER_PARAM * p()
+
     if d.fourier and span < MIN_SEASONAL_SPAN:
         notes.append(f"no seasonality (series spans {span} months, needs {MIN_SEASONAL_SPAN})")
         d.fourier = 0
-    while d.fourier and n < MIN_OBS_PER_PARAM * p():
+    while d.fourier and too_few():
         d.fourier -= 1
     if d.fourier < design.fourier and span >= MIN_SEASONAL_SPAN:
         notes.append(
-            f"{d.fourier} Fourier harmonics instead of {design.fourier} ({n} observations, "
-            f"{MIN_OBS_PER_PARAM} needed per coefficient)"
+            f"{d.fourier} Fourier harmonics instead of {design.fourier} ({size}; "
+            f"{MIN_OBS_PER_PARAM} of each needed per coefficient)"
         )
     X = d.frame(frame)
     for name in list(d.interventions):
         if X[name].min() == X[name].max():
             notes.append(f"no step {name} (no observations on one side of it)")
             del d.interventions[name]
-    if d.ramadan and (n < MIN_OBS_PER_PARAM * p() or X["ramadan"].std() < 0.02):
+    if d.ramadan and (too_few() or X["ramadan"].std() < 0.02):
         notes.append("no Ramadan term (too few observations or no variation in Ramadan share)")
         d.ramadan = False
-    if d.trend and n < MIN_OBS_PER_PARAM * p():
-        notes.append(f"no trend ({n} observations)")
+    if d.trend and too_few():
+        notes.append(f"no trend ({size})")
         d.trend = False
     # Coarse intervals can make calendar columns collinear: drop until full rank.
     while True:
@@ -192,6 +202,26 @@ def _plan(frame: pd.DataFrame, design: CalendarDesign, family: str) -> tuple[Cal
         notes.append(f"Poisson instead of negative binomial ({n} observations)")
         family = "poisson"
     return d, family, notes
+
+
+def _fit_ladder(frame: pd.DataFrame, d: CalendarDesign, family: str, notes: list[str]):
+    """Fit, stepping down the ladder (NB -> Poisson, then fewer terms) while it fails."""
+    y = frame["value"].to_numpy()
+    offset = np.log(frame["months"].to_numpy())
+    while True:
+        X = d.frame(frame)
+        try:
+            return _fit_counts(y, X.to_numpy(), offset, family), d, family, X
+        except ModelError as exc:
+            if family == "negbin":
+                notes.append(f"Poisson instead of negative binomial ({exc})")
+                family = "poisson"
+                continue
+            options = simpler_designs(d)
+            if not options:
+                raise
+            what, _, d = options[0]
+            notes.append(f"{what} ({exc})")
 
 
 def _lr_test(full, y, X: pd.DataFrame, offset, family: str, drop: list[str]) -> tuple[float, float]:
@@ -249,14 +279,17 @@ def seasonal_glm(
     Warns
     -----
     ModelWarning
-        When the series is too short or too coarse for the requested model and
-        terms are dropped (fewer harmonics, no Ramadan, no trend, Poisson), or
-        when the negative binomial fails and Poisson is used.
+        When the series is too short, too sparse or too coarse for the requested
+        model and terms are dropped (fewer harmonics, no Ramadan, no trend,
+        Poisson): fewer than ``MIN_OBS_PER_PARAM`` observations, or positive
+        counts, per coefficient; a term not identified because of separation
+        (:mod:`resurgence.separation`); a fit that does not converge (terms are
+        dropped down to an intercept-only Poisson model, which always fits).
 
     Raises
     ------
     SeriesError
-        If there is no observation or every count is zero.
+        If there is no observed value or every count is zero.
 
     Examples
     --------
@@ -285,17 +318,10 @@ def seasonal_glm(
         interventions=interventions or {}, origin=origin,
     )
     design, fam, notes = _plan(frame, requested, family)
-    X = design.frame(frame)
+    design = drop_separated_terms(frame, design, notes)
+    res, design, fam, X = _fit_ladder(frame, design, fam, notes)
     yv = frame["value"].to_numpy()
     offset = np.log(w)
-    try:
-        res = _fit_counts(yv, X.to_numpy(), offset, fam)
-    except ModelError as exc:
-        if fam != "negbin":
-            raise
-        notes.append(f"Poisson instead of negative binomial ({exc})")
-        fam = "poisson"
-        res = _fit_counts(yv, X.to_numpy(), offset, fam)
     if notes:
         warnings.warn(
             f"seasonal_glm: fell back to a simpler model: {'; '.join(notes)}",

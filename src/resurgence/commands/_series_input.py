@@ -56,8 +56,17 @@ def read_csv_series(path: str, columns: list[str], date_column: str) -> dict[str
     return out
 
 
+def check_horizon_argument(args: argparse.Namespace) -> None:
+    """``--horizon`` within ``1..MAX_HORIZON``, checked before any data is read or fitted."""
+    from ..forecast.base import check_horizon
+
+    check_horizon(args.horizon, "--horizon")
+
+
 def load_series(args: argparse.Namespace) -> dict[str, pd.Series | pd.DataFrame]:
     """The series named on the command line: monthly series (CSV) or model frames (panel)."""
+    if args.min_months < 0:
+        raise InputError(f"--min-months must be 0 or more, got {args.min_months}")
     if args.csv:
         if args.series_id:
             raise InputError("give either --series (panel) or --csv, not both")

@@ -6,10 +6,16 @@ import argparse
 
 import pandas as pd
 
-from ..forecast import backtest, score_backtest
+from ..forecast import MAX_HORIZON, backtest, score_backtest
 from ..months import format_month
 from ._output import FORMATS, emit, render
-from ._series_input import MODEL_CHOICES, add_series_arguments, load_series, make_model
+from ._series_input import (
+    MODEL_CHOICES,
+    add_series_arguments,
+    check_horizon_argument,
+    load_series,
+    make_model,
+)
 
 DEFAULT_MODELS = ["auto", "seasonal_naive", "naive"]
 
@@ -24,15 +30,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         "overall (series_id 'all').",
     )
     add_series_arguments(p)
-    p.add_argument("--horizon", type=int, default=12, metavar="H", help="months ahead (default 12)")
+    p.add_argument("--horizon", type=int, default=12, metavar="H", help=f"months ahead, at most {MAX_HORIZON} (default 12)")
     p.add_argument("--models", nargs="+", choices=MODEL_CHOICES, default=DEFAULT_MODELS,
                    metavar="MODEL", help=f"models to compare (default: {' '.join(DEFAULT_MODELS)}; "
                    f"choices: {', '.join(MODEL_CHOICES)})")
     p.add_argument("--step", type=int, default=1, metavar="S", help="months between origins (default 1)")
     p.add_argument("--windows", type=int, default=None, metavar="N",
                    help="only the last N origins (default: all)")
-    p.add_argument("--initial", type=int, default=36, metavar="M",
-                   help="months of history before the first origin (default 36)")
+    p.add_argument("--initial", type=int, default=None, metavar="M",
+                   help="months of history before the first origin (default 36, reduced for "
+                   "a shorter series so that it still gets 12 origins, or --windows; never "
+                   "below 24)")
     p.add_argument("--by-horizon", action="store_true", help="scores per forecast horizon too")
     p.add_argument("--details", action="store_true",
                    help="print every forecast (one row per series, model, origin, horizon)")
@@ -42,6 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_horizon_argument(args)
     data = load_series(args)
     models = {name: make_model(name) for name in dict.fromkeys(args.models)}
     results = backtest(data, models, horizon=args.horizon, step=args.step,

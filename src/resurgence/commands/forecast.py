@@ -8,10 +8,16 @@ import warnings
 import pandas as pd
 
 from ..errors import ModelWarning, ResurgenceError
-from ..forecast import AutoForecaster
+from ..forecast import MAX_HORIZON, AutoForecaster
 from ..months import format_month
 from ._output import FORMATS, emit, render
-from ._series_input import MODEL_CHOICES, add_series_arguments, load_series, make_model
+from ._series_input import (
+    MODEL_CHOICES,
+    add_series_arguments,
+    check_horizon_argument,
+    load_series,
+    make_model,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,11 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="forecast the next months of a series with integer count intervals",
         description="Forecast each series for the months after its last data. Interval bounds "
         "are quantiles of the predictive count distribution (whole numbers >= 0). The default "
-        "model chooses among a negative-binomial GLM, SARIMAX on log counts and the naive "
-        "methods by an inner backtest on the series' own history.",
+        "model is the naive method unless, in an inner backtest on the series' own history, "
+        "the pool of its candidates (negative-binomial GLMs, SARIMAX on log counts, the naive "
+        "methods) beats it; then it pools the candidates not clearly worse than the best.",
     )
     add_series_arguments(p)
-    p.add_argument("--horizon", type=int, default=6, metavar="H", help="months ahead (default 6)")
+    p.add_argument("--horizon", type=int, default=6, metavar="H", help=f"months ahead, at most {MAX_HORIZON} (default 6)")
     p.add_argument("--level", type=float, nargs="+", default=[80.0, 95.0], metavar="L",
                    help="interval levels in percent (default: 80 95)")
     p.add_argument("--model", choices=MODEL_CHOICES, default="auto",
@@ -35,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_horizon_argument(args)
     data = load_series(args)
     tables = []
     for sid, y in data.items():

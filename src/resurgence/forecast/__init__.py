@@ -7,7 +7,7 @@ origins and :func:`score_backtest` scores the result.
 
 from .auto import AutoForecaster, default_candidates
 from .backtest import as_series_collection, backtest, score_backtest
-from .base import Forecaster
+from .base import MAX_HORIZON, Forecaster
 from .distributions import CountDistribution
 from .glm import GLMForecaster
 from .naive import NaiveForecaster
@@ -16,6 +16,7 @@ from .scoring import crps, crps_discrete, crps_normal, crps_sample, pinball_loss
 from .seasonal_naive import SeasonalNaiveForecaster
 
 __all__ = [
+    "MAX_HORIZON",
     "AutoForecaster",
     "CountDistribution",
     "Forecaster",

@@ -18,19 +18,63 @@ import pandas as pd
 
 from ..covariates import as_model_frame, frame_to_monthly
 from ..errors import InputError, ModelWarning, ResurgenceError, SeriesError
-from .base import Forecaster
+from .base import Forecaster, check_horizon
 from .distributions import check_levels
 from .scoring import pinball_loss
 
-__all__ = ["backtest", "score_backtest", "as_series_collection"]
+__all__ = ["backtest", "score_backtest", "as_series_collection", "default_initial"]
+
+#: Default months of history before the first origin, for a series long enough.
+DEFAULT_INITIAL = 36
+#: The least history the adaptive default goes down to (two seasonal cycles).
+MIN_DEFAULT_INITIAL = 24
+#: Origins the adaptive default leaves room for when ``n_windows`` is not given.
+DEFAULT_ORIGINS = 12
 
 
-def as_series_collection(data: Any) -> dict[str, pd.DataFrame]:
+def default_initial(n_months: int, horizon: int, step: int = 1,
+                    n_windows: int | None = None) -> int:
+    """The default ``initial`` of :func:`backtest` for a series of ``n_months`` months.
+
+    36 months of history, reduced for a shorter series so that it still gets 12
+    origins (or ``n_windows``, if given) ``step`` months apart, but never below 24
+    months (two seasonal cycles, what the seasonal models and the default model's
+    inner backtest need).
+
+    Examples
+    --------
+    >>> default_initial(120, horizon=12)
+    36
+    >>> default_initial(47, horizon=12)   # UCDP 2016-01 .. 2019-11: 12 origins
+    24
+    >>> default_initial(47, horizon=6)
+    30
+    """
+    w = DEFAULT_ORIGINS if n_windows is None else int(n_windows)
+    room = int(n_months) - int(horizon) - int(step) * (w - 1)
+    return int(min(DEFAULT_INITIAL, max(MIN_DEFAULT_INITIAL, room)))
+
+
+def as_series_collection(data: Any, *, skip_empty: bool = False) -> dict[str, pd.DataFrame]:
     """Normalise the accepted inputs to ``{series_id: model frame}``.
 
     Accepts a monthly ``Series``; a model frame (``start, end, value``); a long
     panel with ``series_id, month, value`` (statsforecast's shape); or a mapping
     of ids to series or frames.
+
+    Parameters
+    ----------
+    data : Series, DataFrame or mapping
+        The series.
+    skip_empty : bool
+        Leave out (with a ``ModelWarning``) the series of a panel or mapping that
+        have no observed value, instead of raising; an error still if none is left.
+
+    Raises
+    ------
+    SeriesError
+        If a series has no observed value (unless skipped) or is not a valid
+        series or model frame.
 
     Examples
     --------
@@ -39,24 +83,47 @@ def as_series_collection(data: Any) -> dict[str, pd.DataFrame]:
     >>> sorted(as_series_collection(panel))
     ['a', 'b']
     """
-    if isinstance(data, Mapping):
-        return {str(k): as_model_frame(v) for k, v in data.items()}
     if isinstance(data, pd.Series):
         return {str(data.name) if data.name is not None else "series": as_model_frame(data)}
-    if isinstance(data, pd.DataFrame):
+    items: dict[str, Any] | None = None
+    if isinstance(data, Mapping):
+        items = {str(k): v for k, v in data.items()}
+    elif isinstance(data, pd.DataFrame):
         if {"series_id", "month", "value"} <= set(data.columns):
-            out = {}
+            items = {}
             for sid, g in data.groupby("series_id", sort=True):
-                s = pd.Series(pd.to_numeric(g["value"], errors="coerce").to_numpy(),
-                              index=g["month"].to_numpy())
-                out[str(sid)] = as_model_frame(s)
-            return out
-        if {"start", "end", "value"} <= set(data.columns):
+                items[str(sid)] = pd.Series(pd.to_numeric(g["value"], errors="coerce").to_numpy(),
+                                            index=g["month"].to_numpy())
+        elif {"start", "end", "value"} <= set(data.columns):
             return {str(data.attrs.get("series_id", "series")): as_model_frame(data)}
-    raise InputError(
-        "backtest data must be a monthly Series, a model frame (start, end, value), a long "
-        "panel (series_id, month, value) or a mapping of ids to series/frames"
-    )
+    if items is None:
+        raise InputError(
+            "backtest data must be a monthly Series, a model frame (start, end, value), a long "
+            "panel (series_id, month, value) or a mapping of ids to series/frames"
+        )
+    out, empty = {}, []
+    for sid, v in items.items():
+        if skip_empty and _no_observation(v):
+            empty.append(sid)
+            continue
+        try:
+            out[sid] = as_model_frame(v)
+        except SeriesError as exc:
+            raise SeriesError(f"{sid}: {exc}") from None
+    if empty:
+        if not out:
+            raise SeriesError(f"no observed values in any series ({', '.join(empty)})")
+        warnings.warn(f"backtest: no observed values, skipped: {', '.join(empty)}",
+                      ModelWarning, stacklevel=3)
+    return out
+
+
+def _no_observation(v: Any) -> bool:
+    if isinstance(v, pd.Series):
+        return bool(pd.to_numeric(v, errors="coerce").isna().all())
+    if isinstance(v, pd.DataFrame) and "value" in v.columns:
+        return len(v) == 0
+    return False
 
 
 def _named_models(models: Any) -> dict[str, Forecaster]:
@@ -91,7 +158,7 @@ def backtest(
     horizon: int = 12,
     step: int = 1,
     n_windows: int | None = None,
-    initial: int = 36,
+    initial: int | None = None,
     level: Sequence[float] = (50, 80, 95),
 ) -> pd.DataFrame:
     """Rolling-origin backtest of forecasting models over one or many series.
@@ -103,13 +170,16 @@ def backtest(
     models : Forecaster, sequence of Forecaster or mapping of name to Forecaster
         Models are cloned (unfitted copies) for every fit.
     horizon : int
-        Forecast months from each origin (1..horizon).
+        Forecast months from each origin (1..horizon), at most
+        :data:`~resurgence.forecast.base.MAX_HORIZON` (120).
     step : int
         Months between consecutive origins.
     n_windows : int, optional
         Keep only the last ``n_windows`` origins (default: every origin).
-    initial : int
+    initial : int, optional
         Months of history (from the series' first month) before the first origin.
+        Default: :func:`default_initial` for each series, 36 months or less for a
+        short series (so that it still gets 12 origins), never below 24.
     level : sequence of float
         Interval levels (percent) recorded as ``lo-L``/``hi-L`` columns.
 
@@ -129,22 +199,26 @@ def backtest(
     >>> bt[["origin", "horizon", "y", "mean"]].astype(str).values.tolist()
     [['2023-03-01', '1', '39.0', '38.0'], ['2023-03-01', '2', '40.0', '38.0']]
     """
-    horizon, step, initial = int(horizon), int(step), int(initial)
-    if horizon < 1 or step < 1 or initial < 1:
+    horizon = check_horizon(horizon)
+    step = int(step)
+    if initial is not None:
+        initial = int(initial)
+    if step < 1 or (initial is not None and initial < 1):
         raise InputError("horizon, step and initial must be positive whole numbers of months")
     if n_windows is not None and int(n_windows) < 1:
         raise InputError(f"n_windows must be positive, got {n_windows}")
     levels = check_levels(level)
-    series = as_series_collection(data)
+    series = as_series_collection(data, skip_empty=True)
     named = _named_models(models)
     rows: list[pd.DataFrame] = []
     notes: dict[tuple[str, str], list[str]] = {}
     for sid, frame in series.items():
         target = frame_to_monthly(frame)
-        origins = _origins(target.index[0], target.index[-1], horizon, step, n_windows, initial)
+        init = default_initial(len(target), horizon, step, n_windows) if initial is None else initial
+        origins = _origins(target.index[0], target.index[-1], horizon, step, n_windows, init)
         if not origins and len(series) > 1:
             warnings.warn(f"backtest: {sid} is too short for any origin ({len(target)} months "
-                          f"< initial {initial} + horizon {horizon}); skipped",
+                          f"< initial {init} + horizon {horizon}); skipped",
                           ModelWarning, stacklevel=2)
         for origin in origins:
             train = frame[frame["end"] <= origin].copy()
@@ -182,8 +256,8 @@ def backtest(
                 rows.append(block)
     if not rows:
         raise SeriesError(
-            f"no forecast origin: every series is shorter than initial ({initial}) + "
-            f"horizon ({horizon}) months"
+            f"no forecast origin: every series is shorter than initial "
+            f"({initial if initial is not None else MIN_DEFAULT_INITIAL}) + horizon ({horizon}) months"
         )
     for (sid, name), msgs in notes.items():
         warnings.warn(

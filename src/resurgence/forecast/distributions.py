@@ -4,7 +4,11 @@ Every forecaster returns a :class:`CountDistribution`: for each month a CDF on t
 support ``0, 1, ..., K``. Quantiles are therefore integers >= 0, intervals are
 count-aware, and CRPS is exact (a finite sum, see :mod:`resurgence.forecast.scoring`).
 ``K`` is where the upper tail mass falls below ``TAIL`` (capped at ``MAX_SUPPORT``);
-the little mass beyond it is put on ``K``.
+the little mass beyond it is put on ``K``. When the cap is reached the lumped mass
+may not be little: ``truncated`` says when more than ``TRUNCATION`` of a month's
+probability lies above the cap (upper bounds at the cap are then only lower
+bounds) and the forecasters warn: a model predicting 100,000 events a month is
+extrapolating beyond anything it has seen.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from scipy.special import gammaln
 from ..errors import InputError
 from .scoring import crps_discrete
 
-__all__ = ["CountDistribution", "TAIL", "MAX_SUPPORT"]
+__all__ = ["CountDistribution", "TAIL", "MAX_SUPPORT", "TRUNCATION"]
 
 #: Upper-tail probability left off the support.
 TAIL = 1e-6
 #: Largest support size (counts above it are lumped at the top).
 MAX_SUPPORT = 100_000
+#: Probability above ``MAX_SUPPORT - 1`` that marks a distribution as truncated.
+TRUNCATION = 1e-3
 
 _TRANSFORMS = {
     "log1p": (np.log1p, np.expm1),
@@ -36,6 +42,11 @@ def _support_size(upper: float) -> int:
     if not np.isfinite(upper):
         return MAX_SUPPORT
     return int(min(max(upper, 1.0), MAX_SUPPORT - 1)) + 1
+
+
+def _truncated(cdf: np.ndarray) -> bool:
+    """Whether more than ``TRUNCATION`` of some row's mass lies beyond the support."""
+    return bool(cdf.shape[1] >= MAX_SUPPORT and np.max(1.0 - cdf[:, -1]) > TRUNCATION)
 
 
 @dataclass
@@ -52,6 +63,9 @@ class CountDistribution:
     point : numpy.ndarray, optional
         A model's own point forecast (e.g. the last value for the naive method);
         defaults to the distribution mean.
+    truncated : bool
+        True when more than ``TRUNCATION`` of a month's probability lay above
+        ``MAX_SUPPORT - 1`` and was lumped there.
 
     Examples
     --------
@@ -63,6 +77,7 @@ class CountDistribution:
     cdf: np.ndarray
     months: pd.DatetimeIndex
     point: np.ndarray | None = None
+    truncated: bool = False
 
     def __post_init__(self) -> None:
         cdf = np.atleast_2d(np.asarray(self.cdf, dtype=float))
@@ -81,17 +96,26 @@ class CountDistribution:
     @classmethod
     def negbin(cls, mu, alpha: float, months, *, weights=None, point=None) -> "CountDistribution":
         """NB2 (Poisson if ``alpha == 0``) with means ``mu``; a 2-D ``mu`` of shape
-        ``(h, draws)`` gives the equal- (or ``weights``-) weighted mixture over draws."""
+        ``(h, draws)`` gives the equal- (or ``weights``-) weighted mixture over draws.
+
+        The point forecast defaults to the exact mixture mean ``sum_j w_j mu_j``
+        (the support omits up to ``TAIL`` of the probability, which for a very
+        overdispersed NB can hold a visible part of the mean)."""
         mu = np.asarray(mu, dtype=float)
         mu = mu[:, None] if mu.ndim == 1 else mu
         mu = np.clip(mu, 1e-12, None)
         w = np.full(mu.shape[1], 1.0 / mu.shape[1]) if weights is None else np.asarray(weights)
         w = w / w.sum()
+        # Support: the mixture's upper tail sum_j w_j P_j(Y > K) is below TAIL when each
+        # component's is below TAIL / (J w_j); components with tiny weights need little.
+        tail = TAIL / (len(w) * np.maximum(w, 1e-300))
+        need = tail < 1
+        top = mu.max(axis=0)[need]
         if alpha > 0:
             r = 1.0 / alpha
-            upper = stats.nbinom.ppf(1 - TAIL, r, 1.0 / (1.0 + alpha * mu.max()))
+            upper = float(np.max(stats.nbinom.ppf(1 - tail[need], r, 1.0 / (1.0 + alpha * top))))
         else:
-            upper = stats.poisson.ppf(1 - TAIL, mu.max())
+            upper = float(np.max(stats.poisson.ppf(1 - tail[need], top)))
         k = np.arange(_support_size(upper), dtype=float)
         # Log pmf on the whole support at once; the draws share alpha, so only the
         # terms in mu vary by draw (much faster than scipy's cdf via betainc).
@@ -106,7 +130,9 @@ class CountDistribution:
         for j in range(mu.shape[0]):
             logpmf = base[None, :] + log_p[j][:, None] + k[None, :] * log_q[j][:, None]
             cdf[j] = np.cumsum(w @ np.exp(logpmf))
-        return cls(cdf, months, point)
+        if point is None:  # the exact mean, including the tail beyond the support
+            point = mu @ w
+        return cls(cdf, months, point, truncated=_truncated(cdf))
 
     @classmethod
     def transformed_normal(cls, loc, scale, months, *, transform: str = "log1p",
@@ -122,7 +148,7 @@ class CountDistribution:
         upper = g_inv(min(top, g(float(MAX_SUPPORT))))
         k = np.arange(_support_size(upper))
         cdf = stats.norm.cdf((g(k[None, :] + 0.5) - loc[:, None]) / scale[:, None])
-        return cls(cdf, months, point)
+        return cls(cdf, months, point, truncated=_truncated(cdf))
 
     @classmethod
     def mixture(cls, parts: list["CountDistribution"], weights) -> "CountDistribution":
@@ -136,7 +162,8 @@ class CountDistribution:
         cdf = sum(wi * np.pad(p.cdf, ((0, 0), (0, size - p.cdf.shape[1])), constant_values=1.0)
                   for wi, p in zip(w, parts))
         point = sum(wi * p.forecast() for wi, p in zip(w, parts))
-        return cls(cdf, parts[0].months, point)
+        return cls(cdf, parts[0].months, point,
+                   truncated=any(p.truncated for wi, p in zip(w, parts) if wi > 0))
 
     @classmethod
     def point_mass(cls, value: float, months) -> "CountDistribution":

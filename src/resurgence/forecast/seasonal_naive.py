@@ -114,4 +114,5 @@ class SeasonalNaiveForecaster(Forecaster):
         size = max(seasonal.cdf.shape[1], naive.cdf.shape[1])
         pad = lambda c: np.pad(c, ((0, 0), (0, size - c.shape[1])), constant_values=1.0)  # noqa: E731
         cdf = np.where(missing[:, None], pad(naive.cdf), pad(seasonal.cdf))
-        return CountDistribution(cdf, months, np.where(missing, naive.forecast(), point))
+        return CountDistribution(cdf, months, np.where(missing, naive.forecast(), point),
+                                 truncated=naive.truncated or seasonal.truncated)
