@@ -14,7 +14,7 @@ results in docs/forecasting.md are the held-out check, not the tuning set):
 
 For every outer origin the inner backtest of ``AutoForecaster`` is run once and each
 rule is applied to the same inner scores, so the rules differ only in how they use
-them. Prints mean CRPS relative to the naive method and the 80% coverage. About 15
+them. Prints mean CRPS relative to the naive method and the 80% coverage. About 20
 minutes with 2 workers:
 
     .venv/bin/python benchmarks/forecast_default_rule.py --workers 2
