@@ -5,4 +5,4 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_venv.sh"
 ensure_venv test
 cd "$ROOT"
-exec "$PY" -m pytest -n auto --dist loadgroup -q "$@"
+exec "$PY" -m pytest -n auto -q "$@"

@@ -27,11 +27,6 @@ def report(panel):
     return build_report(panel)
 
 
-# The bundled report is the slowest thing the suite builds: every test that needs it runs on
-# one xdist worker (scripts/test.sh uses --dist loadgroup), so it is built once.
-pytestmark = pytest.mark.xdist_group("bundled_report")
-
-
 def _digest(folder):
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
