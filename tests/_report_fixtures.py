@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder``, by relative path."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def report_env(**extra: str) -> dict[str, str]:
+    """Environment for a ``resurgence report`` child process running this checkout."""
+    env = {**os.environ, "CI": "true", "MPLBACKEND": "Agg", **extra}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    return env
 
 
 def bundled_rows() -> pd.DataFrame:

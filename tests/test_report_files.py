@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from _report_fixtures import ROOT, single_folder, tiny_folder
+from _report_fixtures import ROOT, digest, report_env, single_folder, tiny_folder
 from resurgence import load_panel
 from resurgence.cli import main
 from resurgence.report import build_report, write_report
@@ -21,20 +20,11 @@ pypdf = pytest.importorskip("pypdf")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {**os.environ, "CI": "true", "MPLBACKEND": "Agg", **extra}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
-    return env
 
 
 def _run(args: list[str], **env: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "resurgence", "report", *args], cwd=ROOT,
-                            env=_env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            env=report_env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +92,7 @@ def test_two_processes_give_identical_bytes_on_a_small_folder(tiny, tmp_path):
     for p in (a, b):
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err.decode()
-    da, db = _digest(tmp_path / "a"), _digest(tmp_path / "b")
+    da, db = digest(tmp_path / "a"), digest(tmp_path / "b")
     assert da == db and len(da) >= 5
 
 
@@ -111,7 +101,7 @@ def _old_files(out: Path) -> dict[str, str]:
     (out / "resurgence-2024-06.pdf").write_bytes(b"%PDF old report")
     (out / "png" / "summary.png").write_bytes(PNG_MAGIC + b"old summary")
     (out / "png" / "sources.png").write_bytes(PNG_MAGIC + b"old sources")
-    return _digest(out)
+    return digest(out)
 
 
 KILLER = textwrap.dedent("""
@@ -134,7 +124,7 @@ KILLER = textwrap.dedent("""
 def _killed_run(tiny: Path, out: Path, module: str, name: str, at: int, extra: str = ""):
     code = KILLER.format(module=module, name=name, at=at, extra=extra)
     p = subprocess.run([sys.executable, "-c", code, "--data", str(tiny), "--out", str(out)],
-                       cwd=ROOT, env=_env(), capture_output=True, timeout=300)
+                       cwd=ROOT, env=report_env(), capture_output=True, timeout=300)
     assert p.returncode == -9, p.stderr.decode()
 
 
@@ -143,7 +133,7 @@ def test_killed_while_rendering_leaves_the_old_report_and_no_temporary(tiny, tmp
     before = _old_files(out)
     _killed_run(tiny, out, "resurgence.report.render", "png_bytes", at=3,
                 extra="import resurgence.report.render as r; r.png_bytes = dying")
-    assert _digest(out) == before
+    assert digest(out) == before
 
 
 def test_killed_while_writing_leaves_whole_files_and_the_next_run_cleans_up(tiny, tmp_path):
@@ -151,7 +141,7 @@ def test_killed_while_writing_leaves_whole_files_and_the_next_run_cleans_up(tiny
     before = _old_files(out)
     # killed inside the second rename: one PNG is new, one temporary file is left
     _killed_run(tiny, out, "os", "replace", at=2)
-    after = _digest(out)
+    after = digest(out)
     temps = [k for k in after if k.endswith(".tmp")]
     assert len(temps) == 1
     assert after["resurgence-2024-06.pdf"] == before["resurgence-2024-06.pdf"]
@@ -160,7 +150,7 @@ def test_killed_while_writing_leaves_whole_files_and_the_next_run_cleans_up(tiny
         if k.endswith(".png"):
             assert data.startswith(PNG_MAGIC)
     assert main(["report", "--quiet", "--data", str(tiny), "--out", str(out)]) == 0
-    final = _digest(out)
+    final = digest(out)
     assert not [k for k in final if k.endswith(".tmp")]
     assert final["resurgence-2024-06.pdf"] != before["resurgence-2024-06.pdf"]
     assert (out / "resurgence-2024-06.pdf").read_bytes().rstrip().endswith(b"%%EOF")
@@ -176,7 +166,7 @@ def test_a_failing_page_leaves_the_old_report(tiny, tmp_path, monkeypatch):
     monkeypatch.setitem(registry._PAGES, "zz-broken",
                         registry.PageKind("zz-broken", 95, broken, "test"))
     assert main(["report", "--quiet", "--data", str(tiny), "--out", str(out)]) == 70
-    assert _digest(out) == before
+    assert digest(out) == before
 
 
 def test_a_failing_render_leaves_the_old_report(tiny, tmp_path, monkeypatch):
@@ -196,7 +186,7 @@ def test_a_failing_render_leaves_the_old_report(tiny, tmp_path, monkeypatch):
     rep = build_report(load_panel([tiny]))
     with pytest.raises(MemoryError):
         write_report(rep, out)
-    assert _digest(out) == before
+    assert digest(out) == before
 
 
 def test_stale_pngs_of_our_pages_are_removed_others_kept(tiny_report, tmp_path):
@@ -227,7 +217,7 @@ def test_cli_lists_the_files_it_wrote(tiny, tmp_path, capsys):
 
 def test_make_reports_wrapper_runs(tiny, tmp_path):
     p = subprocess.run([sys.executable, "scripts/make_reports.py", "--data", str(tiny), "--out",
-                        str(tmp_path), "--no-png", "--quiet"], cwd=ROOT, env=_env(),
+                        str(tmp_path), "--no-png", "--quiet"], cwd=ROOT, env=report_env(),
                        capture_output=True, timeout=300)
     assert p.returncode == 0, p.stderr.decode()
     assert (tmp_path / "resurgence-2024-06.pdf").is_file()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from _report_fixtures import ROOT, digest, report_env
 
 from resurgence import load_panel
 from resurgence.report import build_report, write_report
@@ -27,25 +27,17 @@ def report(panel):
     return build_report(panel)
 
 
-def _digest(folder):
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.mark.slow
 def test_another_process_writes_identical_bytes_on_the_bundled_data(report, tmp_path):
     """The same data gives the same bytes: this process (after the other tests of this
     module have drawn its pages) against a fresh ``resurgence report`` with another hash
     seed and another SOURCE_DATE_EPOCH."""
     write_report(report, tmp_path / "a")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = {**os.environ, "CI": "true", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "12",
-           "SOURCE_DATE_EPOCH": "1700000000"}
-    env["PYTHONPATH"] = os.pathsep.join([os.path.join(root, "src"), env.get("PYTHONPATH", "")])
+    env = report_env(PYTHONHASHSEED="12", SOURCE_DATE_EPOCH="1700000000")
     p = subprocess.run([sys.executable, "-m", "resurgence", "report", "--out", str(tmp_path / "b")],
-                       cwd=root, env=env, capture_output=True, timeout=600)
+                       cwd=ROOT, env=env, capture_output=True, timeout=600)
     assert p.returncode == 0, p.stderr.decode()
-    da, db = _digest(tmp_path / "a"), _digest(tmp_path / "b")
+    da, db = digest(tmp_path / "a"), digest(tmp_path / "b")
     assert "resurgence-2025-11.pdf" in da and len(da) >= 10
     assert da == db
 
