@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -76,8 +77,11 @@ def _decode(raw: bytes, name: str, failures: list[Failure]) -> str:
         return raw.decode("utf-8-sig", errors="surrogateescape")
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return _SURROGATE.search(text) is not None
 
 
 def read_observation_file(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, list[Failure]]:
@@ -171,7 +175,8 @@ def read_observation_file(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, l
     frame["_line"] = lines
 
     bad_cells: set[tuple[int, str]] = set()
-    for i, rec in enumerate(frame.itertuples(index=False)):
+    # undecodable bytes were kept as lone surrogates; only then look cell by cell
+    for i, rec in enumerate(frame.itertuples(index=False) if _has_surrogates(text) else ()):
         for col in OBSERVATION_COLUMNS:
             value = getattr(rec, col)
             if _has_surrogates(value):
