@@ -137,10 +137,12 @@ def unique_series_month(df: pd.DataFrame) -> pd.Series:
 @extensions.register_check_method(check_type="vectorized")
 def months_contiguous(df: pd.DataFrame) -> pd.Series:
     """Each series has every month between its first and last (gaps are NaN rows)."""
-    ok = pd.Series(True, index=df.index)
-    for _, grp in df.groupby("series_id", sort=False):
-        months = grp["month"].sort_values()
-        step = months.dt.year * 12 + months.dt.month
-        bad = step.diff().fillna(1) != 1
-        ok.loc[bad[bad].index] = False
-    return ok
+    codes = pd.factorize(df["series_id"])[0]
+    step = (df["month"].dt.year * 12 + df["month"].dt.month).to_numpy()
+    order = np.lexsort((step, codes))  # by series, then month
+    s, g = step[order], codes[order]
+    bad_sorted = np.zeros(len(df), dtype=bool)
+    bad_sorted[1:] = (g[1:] == g[:-1]) & (np.diff(s) != 1)
+    bad = np.empty_like(bad_sorted)
+    bad[order] = bad_sorted
+    return pd.Series(~bad, index=df.index)

@@ -67,28 +67,39 @@ def monthly_panel(intervals: pd.DataFrame) -> pd.DataFrame:
     17
     """
     usable = intervals[intervals["status"] == "ok"]
+    if usable.empty:
+        return empty_frame(PanelSchema)
     direct = usable[(usable["derivation"] == "period")
                     & _is_calendar_month(usable["start"], usable["end"])]
-    frames = []
-    for sid, grp in usable.groupby("series_id", sort=True):
-        first = to_month(grp["start"].min())
-        last = to_month(grp["end"].max() - pd.Timedelta(days=1))
-        months = month_range(first, last)
-        meta = grp.iloc[0]
-        own = direct[direct["series_id"] == sid].set_index("start")
-        frame = pd.DataFrame({
-            "series_id": sid, "source": meta["source"], "area": meta["area"],
-            "region": meta["region"], "measure": meta["measure"],
-            "subset": pd.Series([meta["subset"]] * len(months), dtype=object), "month": months,
-        })
-        frame["value"] = own["value"].reindex(months).to_numpy(dtype=float)
-        frame["qualifier"] = own["qualifier"].reindex(months).to_numpy(dtype=object)
-        frame["obs_id"] = own["obs_ids"].reindex(months).to_numpy(dtype=object)
-        frames.append(frame)
-    if not frames:
-        return empty_frame(PanelSchema)
-    out = pd.concat(frames, ignore_index=True)
+    groups = usable.groupby("series_id", sort=True)
+    meta = groups.head(1).set_index("series_id").loc[list(groups.groups)]  # first row each
+    first = _month_number(groups["start"].min())
+    last = _month_number(groups["end"].max() - pd.Timedelta(days=1))
+    counts = (last - first + 1).to_numpy()
+    at = np.repeat(np.arange(len(counts)), counts)   # series of each panel row
+    number = first.to_numpy()[at] + (np.arange(len(at)) - np.repeat(np.cumsum(counts) - counts,
+                                                                    counts))
+    months = month_range("1970-01", "1970-01")  # the unit month_range gives
+    month = pd.DatetimeIndex(number.astype("datetime64[M]").astype(months.dtype))
+    out = pd.DataFrame({col: meta[col].to_numpy(dtype=object)[at]
+                        for col in ["source", "area", "region", "measure"]})
+    out["subset"] = pd.Series(meta["subset"].to_numpy(dtype=object)[at], dtype=object)
+    out.insert(0, "series_id", meta.index.to_numpy(dtype=object)[at])
+    out["month"] = month
+    stated = direct.set_index(["series_id", "start"])[["value", "qualifier", "obs_ids"]]
+    found = stated.reindex(pd.MultiIndex.from_arrays([out["series_id"], out["month"]]))
+    out["value"] = found["value"].to_numpy(dtype=float)
+    for col, src in (("qualifier", "qualifier"), ("obs_id", "obs_ids")):
+        values = found[src].to_numpy(dtype=object)
+        # the dtype a per-series build then concat gives: str only if every series has one
+        every = np.bincount(at[pd.notna(values)], minlength=len(counts)).all()
+        out[col] = values if every else pd.Series(values, dtype=object)
     return PanelSchema.validate(out[PANEL_COLUMNS])
+
+
+def _month_number(t: pd.Series) -> pd.Series:
+    """Months since 1970-01 of each timestamp (its calendar month)."""
+    return (t.dt.year - 1970) * 12 + t.dt.month - 1
 
 
 def panel_series(monthly: pd.DataFrame, series_id: str) -> pd.Series:
@@ -151,13 +162,14 @@ def model_frame(intervals: pd.DataFrame, series_id: str) -> pd.DataFrame:
     chosen = rows[monthly_mask]
     rest = rows[~monthly_mask]
     if len(chosen) and len(rest):
-        clash = np.zeros(len(rest), dtype=bool)
-        for s, e in zip(chosen["start"], chosen["end"]):
-            clash |= (rest["start"] < e).to_numpy() & (rest["end"] > s).to_numpy()
+        rs, re_ = rest["start"].to_numpy()[:, None], rest["end"].to_numpy()[:, None]
+        cs, ce = chosen["start"].to_numpy()[None, :], chosen["end"].to_numpy()[None, :]
+        clash = ((rs < ce) & (re_ > cs)).any(axis=1)  # overlaps a calendar-month figure
         rest = rest[~clash]
     picked = _max_coverage(rest)
     out = pd.concat([chosen, picked]).sort_values(["start", "end"], kind="stable")
-    out = out.assign(month=out["start"].map(to_month))
+    first = out["start"].to_numpy().astype("datetime64[M]")  # to_month, vectorised
+    out = out.assign(month=pd.DatetimeIndex(first.astype(month_range("1970-01", "1970-01").dtype)))
     return out[["start", "end", "month", "months", "value", "derivation", "obs_ids"]].reset_index(drop=True)
 
 
