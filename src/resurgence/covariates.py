@@ -234,10 +234,17 @@ class CalendarDesign:
         X = np.empty((len(frame), len(self.columns)))
         if whole.any():
             X[whole] = self.monthly(pd.DatetimeIndex(frame.loc[whole, "month"])).to_numpy()
-        for i in np.flatnonzero(~whole):
-            w = month_fractions(frame["start"].iat[i], frame["end"].iat[i])
-            x = self.monthly(w.index).to_numpy()
-            X[i] = (w.to_numpy()[:, None] * x).sum(axis=0) / w.sum()
+        odd = np.flatnonzero(~whole)
+        if len(odd):  # one covariate table for every month the odd intervals touch
+            starts, ends = frame["start"].to_numpy(), frame["end"].to_numpy()
+            weights = [month_fractions(starts[i], ends[i]) for i in odd]
+            table = self.monthly(pd.DatetimeIndex(np.concatenate(
+                [w.index.to_numpy() for w in weights]))).to_numpy()
+            at = 0
+            for i, w in zip(odd, weights):
+                x = table[at:at + len(w)]
+                at += len(w)
+                X[i] = (w.to_numpy()[:, None] * x).sum(axis=0) / w.sum()
         return pd.DataFrame(X, columns=self.columns, index=frame.index)
 
     def describe(self) -> str:

@@ -92,7 +92,11 @@ def ramadan_days(months: Any) -> pd.Series:
     >>> ramadan_days(["2024-03", "2024-04", "2024-05"]).tolist()
     [21, 9, 0]
     """
-    idx = pd.DatetimeIndex([to_month(m) for m in months])
+    if isinstance(months, pd.DatetimeIndex) and months.tz is None and bool(
+            (months == months.to_period("M").to_timestamp()).all()):
+        idx = pd.DatetimeIndex(months.to_numpy(dtype="datetime64[us]"))  # already months
+    else:
+        idx = pd.DatetimeIndex([to_month(m) for m in months])
     table = _dates()
     # Ramadans are ~354 days apart, so every month from the first tabulated start to
     # the last tabulated end is fully determined by the table.
