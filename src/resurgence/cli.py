@@ -30,8 +30,8 @@ COMMANDS: tuple[str, ...] = ("report", "validate", "series", "import", "compare"
                              "changepoints", "forecast", "backtest", "alert")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the top-level parser with every registered subcommand."""
+def build_parser(commands: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """Build the top-level parser with every registered subcommand (or only ``commands``)."""
     parser = argparse.ArgumentParser(
         prog="resurgence",
         description="Monthly conflict series: validate, model, forecast and alert.",
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"resurgence {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if commands is None else commands:
         module = importlib.import_module(f"resurgence.commands.{_MODULES.get(name, name)}")
         module.register(sub)
     return parser
@@ -74,7 +74,10 @@ def _format_warning(message, category, filename, lineno, line=None):  # noqa: AN
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # A named subcommand needs only its own module: the others (statsmodels for the
+    # forecasts, the event readers...) are not imported. `--help` alone lists them all.
+    parser = build_parser([argv[0]] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
