@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pandera.extensions as extensions
 
+from .months import month_numbers
 from .reference import load_reference
 
 __all__ = ["BLAME", "MAX_COUNT", "PRIMARY_KEY", "vocabulary"]
@@ -138,7 +139,7 @@ def unique_series_month(df: pd.DataFrame) -> pd.Series:
 def months_contiguous(df: pd.DataFrame) -> pd.Series:
     """Each series has every month between its first and last (gaps are NaN rows)."""
     codes = pd.factorize(df["series_id"])[0]
-    step = (df["month"].dt.year * 12 + df["month"].dt.month).to_numpy()
+    step = month_numbers(df["month"])
     order = np.lexsort((step, codes))  # by series, then month
     s, g = step[order], codes[order]
     bad_sorted = np.zeros(len(df), dtype=bool)

@@ -21,6 +21,8 @@ __all__ = [
     "to_month",
     "format_month",
     "month_range",
+    "month_numbers",
+    "months_from_numbers",
     "month_fractions",
     "interval_months",
     "exposure_months",
@@ -106,6 +108,35 @@ def month_range(start: Any, end: Any) -> pd.DatetimeIndex:
     ['2023-11', '2023-12', '2024-01']
     """
     return pd.date_range(to_month(start), to_month(end), freq="MS")
+
+
+_MONTH_DTYPE = month_range("1970-01", "1970-01").dtype
+
+
+def month_numbers(values: Any) -> np.ndarray:
+    """Months since 1970-01 of each timestamp's calendar month: :func:`to_month`, vectorised.
+
+    Examples
+    --------
+    >>> month_numbers(pd.to_datetime(["1970-01-31", "2024-01-17"])).tolist()
+    [0, 648]
+    """
+    stamps = pd.DatetimeIndex(values)
+    if stamps.tz is not None:
+        stamps = stamps.tz_convert(None)  # as to_month does
+    return stamps.to_numpy().astype("datetime64[M]").astype(np.int64)
+
+
+def months_from_numbers(numbers: Any) -> pd.DatetimeIndex:
+    """Month starts from :func:`month_numbers`, in the unit :func:`month_range` gives.
+
+    Examples
+    --------
+    >>> list(months_from_numbers([648, 649]).strftime("%Y-%m"))
+    ['2024-01', '2024-02']
+    """
+    months = np.asarray(numbers, dtype=np.int64).astype("datetime64[M]")
+    return pd.DatetimeIndex(months.astype(_MONTH_DTYPE))
 
 
 def month_fractions(start: Any, end: Any) -> pd.Series:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .errors import InputError
 from .intervals import interval_counts
-from .months import month_range, to_month
+from .months import month_numbers, months_from_numbers
 from .reference import canonical_region, load_reference
 from .schemas import PanelSchema, empty_frame
 from .validation import load_observations
@@ -73,14 +73,12 @@ def monthly_panel(intervals: pd.DataFrame) -> pd.DataFrame:
                     & _is_calendar_month(usable["start"], usable["end"])]
     groups = usable.groupby("series_id", sort=True)
     meta = groups.head(1).set_index("series_id").loc[list(groups.groups)]  # first row each
-    first = _month_number(groups["start"].min())
-    last = _month_number(groups["end"].max() - pd.Timedelta(days=1))
-    counts = (last - first + 1).to_numpy()
+    first = month_numbers(groups["start"].min())
+    last = month_numbers(groups["end"].max() - pd.Timedelta(days=1))
+    counts = last - first + 1
     at = np.repeat(np.arange(len(counts)), counts)   # series of each panel row
-    number = first.to_numpy()[at] + (np.arange(len(at)) - np.repeat(np.cumsum(counts) - counts,
-                                                                    counts))
-    months = month_range("1970-01", "1970-01")  # the unit month_range gives
-    month = pd.DatetimeIndex(number.astype("datetime64[M]").astype(months.dtype))
+    month = months_from_numbers(first[at] + (np.arange(len(at))
+                                             - np.repeat(np.cumsum(counts) - counts, counts)))
     out = pd.DataFrame({col: meta[col].to_numpy(dtype=object)[at]
                         for col in ["source", "area", "region", "measure"]})
     out["subset"] = pd.Series(meta["subset"].to_numpy(dtype=object)[at], dtype=object)
@@ -95,11 +93,6 @@ def monthly_panel(intervals: pd.DataFrame) -> pd.DataFrame:
         every = np.bincount(at[pd.notna(values)], minlength=len(counts)).all()
         out[col] = values if every else pd.Series(values, dtype=object)
     return PanelSchema.validate(out[PANEL_COLUMNS])
-
-
-def _month_number(t: pd.Series) -> pd.Series:
-    """Months since 1970-01 of each timestamp (its calendar month)."""
-    return (t.dt.year - 1970) * 12 + t.dt.month - 1
 
 
 def panel_series(monthly: pd.DataFrame, series_id: str) -> pd.Series:
@@ -168,8 +161,7 @@ def model_frame(intervals: pd.DataFrame, series_id: str) -> pd.DataFrame:
         rest = rest[~clash]
     picked = _max_coverage(rest)
     out = pd.concat([chosen, picked]).sort_values(["start", "end"], kind="stable")
-    first = out["start"].to_numpy().astype("datetime64[M]")  # to_month, vectorised
-    out = out.assign(month=pd.DatetimeIndex(first.astype(month_range("1970-01", "1970-01").dtype)))
+    out = out.assign(month=months_from_numbers(month_numbers(out["start"])))
     return out[["start", "end", "month", "months", "value", "derivation", "obs_ids"]].reset_index(drop=True)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .months import month_range, to_month
+from .months import month_numbers, month_range, months_from_numbers, to_month
 from .reference import data_root
 
 __all__ = ["ramadan_dates", "ramadan_share", "ramadan_days"]
@@ -92,9 +92,8 @@ def ramadan_days(months: Any) -> pd.Series:
     >>> ramadan_days(["2024-03", "2024-04", "2024-05"]).tolist()
     [21, 9, 0]
     """
-    if isinstance(months, pd.DatetimeIndex) and months.tz is None and bool(
-            (months == months.to_period("M").to_timestamp()).all()):
-        idx = pd.DatetimeIndex(months.to_numpy(dtype="datetime64[us]"))  # already months
+    if isinstance(months, pd.DatetimeIndex):  # to_month, vectorised
+        idx = months_from_numbers(month_numbers(months))
     else:
         idx = pd.DatetimeIndex([to_month(m) for m in months])
     table = _dates()
