@@ -114,3 +114,19 @@ def test_selection_resolves_aliases_and_rejects_unknown_values(panel):
         select_series(panel.series, region="Narnia")
     with pytest.raises(InputError, match="did you mean sohr/sdf_areas/all/attacks"):
         panel_series(panel.monthly, "sohr/sdf_area/all/attacks")
+
+
+def test_every_public_name_resolves_and_the_lazy_table_is_the_public_api():
+    """resurgence imports its API on first use: each name of __all__ must resolve to the
+    object of its home module, and the lazy table must not list names __all__ leaves out."""
+    import importlib
+
+    import resurgence
+
+    assert set(resurgence._LAZY) <= set(resurgence.__all__)
+    for name in resurgence.__all__:
+        value = getattr(resurgence, name)
+        if name in resurgence._LAZY:
+            home = importlib.import_module(f"resurgence.{resurgence._LAZY[name]}")
+            assert value is getattr(home, name)
+    assert set(resurgence.__all__) <= set(dir(resurgence))
