@@ -99,24 +99,35 @@ def as_model_frame(y: Any) -> pd.DataFrame:
                 "end": pd.to_datetime(y["end"]),
                 "value": pd.to_numeric(y["value"], errors="coerce").astype(float),
             }
-        ).sort_values("start", kind="stable")
-        if frame["value"].isna().any():
+        )
+        if not frame["start"].is_monotonic_increasing:
+            frame = frame.sort_values("start", kind="stable")
+        frame = frame.reset_index(drop=True)
+        start, end = frame["start"].to_numpy(), frame["end"].to_numpy()
+        if np.isnan(frame["value"].to_numpy()).any():
             raise SeriesError("model frame has missing or non-numeric values")
         if len(frame) == 0:
             raise SeriesError("empty model frame: no observed values, nothing to model")
-        if (frame["end"] <= frame["start"]).any():
+        if (end <= start).any():
             raise SeriesError("model frame has an interval whose end is not after its start")
-        if (frame["start"].iloc[1:].to_numpy() < frame["end"].iloc[:-1].to_numpy()).any():
+        if (start[1:] < end[:-1]).any():
             raise SeriesError("model frame intervals overlap: give one non-overlapping set")
-        frame["month"] = frame["start"].dt.to_period("M").dt.to_timestamp()
-        whole = (frame["start"] == frame["month"]) & (
-            frame["end"] == frame["month"] + pd.offsets.MonthBegin(1))
-        frame["months"] = 1.0
-        frame.loc[~whole, "months"] = [  # only odd intervals need the day arithmetic
-            float(month_fractions(a, b).sum())
-            for a, b in zip(frame.loc[~whole, "start"], frame.loc[~whole, "end"])
-        ]
-        frame = frame[FRAME_COLUMNS].reset_index(drop=True)
+        if start.dtype.kind == "M" and end.dtype.kind == "M":  # naive: month arithmetic in numpy
+            first = start.astype("datetime64[M]")
+            month = first.astype("datetime64[us]")
+            whole = (start == month) & (end == (first + 1).astype("datetime64[us]"))
+        else:
+            starts = frame["start"].dt.to_period("M").dt.to_timestamp()
+            whole = ((frame["start"] == starts) & (
+                frame["end"] == starts + pd.offsets.MonthBegin(1))).to_numpy()
+            month = starts.to_numpy()
+        months = np.ones(len(frame))
+        odd = np.flatnonzero(~whole)  # only odd intervals need the day arithmetic
+        months[odd] = [float(month_fractions(a, b).sum())
+                       for a, b in zip(frame["start"].iloc[odd], frame["end"].iloc[odd])]
+        frame = pd.DataFrame({"start": frame["start"], "end": frame["end"],
+                              "month": pd.Series(month), "months": months,
+                              "value": frame["value"]})
         cutoff = to_month(frame["end"].max() - pd.Timedelta(days=1)) + pd.offsets.MonthBegin(1)
         if y.attrs.get("cutoff") is not None:  # e.g. a backtest origin after a gap
             cutoff = max(cutoff, to_month(y.attrs["cutoff"]))
