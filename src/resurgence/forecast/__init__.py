@@ -10,6 +10,7 @@ from .backtest import as_series_collection, backtest, score_backtest
 from .base import MAX_HORIZON, Forecaster
 from .distributions import CountDistribution
 from .glm import GLMForecaster
+from .memory import FitMemory
 from .naive import NaiveForecaster
 from .sarimax import SarimaxForecaster
 from .scoring import crps, crps_discrete, crps_normal, crps_sample, pinball_loss
@@ -19,6 +20,7 @@ __all__ = [
     "MAX_HORIZON",
     "AutoForecaster",
     "CountDistribution",
+    "FitMemory",
     "Forecaster",
     "GLMForecaster",
     "NaiveForecaster",

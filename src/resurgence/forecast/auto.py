@@ -33,6 +33,7 @@ from .backtest import _origins
 from .base import Forecaster, check_horizon
 from .distributions import CountDistribution
 from .glm import GLMForecaster
+from .memory import FitMemory
 from .naive import NaiveForecaster
 from .sarimax import SarimaxForecaster
 from .seasonal_naive import SeasonalNaiveForecaster
@@ -123,6 +124,13 @@ class AutoForecaster(Forecaster):
         ``n_windows`` origins, ``step`` months apart, each with at least
         ``initial`` months of history (a shorter horizon when the history is
         too short for the full one).
+    memory : FitMemory, bool or None
+        Where the candidates' inner-backtest fits are kept, so that refitting on
+        a longer series (as :func:`~resurgence.forecast.backtest` does at every
+        origin) does not refit a candidate on training data it has already seen.
+        ``True`` (default): a new :class:`~resurgence.forecast.memory.FitMemory`
+        of this model, shared with its clones; ``False`` or ``None``: none; or a
+        memory to share between models. Results are the same either way.
 
     Attributes
     ----------
@@ -158,6 +166,7 @@ class AutoForecaster(Forecaster):
         n_windows: int = 6,
         step: int = 3,
         initial: int = 24,
+        memory: FitMemory | bool | None = True,
     ) -> None:
         self.candidates = candidates
         self.method = method
@@ -165,6 +174,13 @@ class AutoForecaster(Forecaster):
         self.n_windows = n_windows
         self.step = step
         self.initial = initial
+        if memory is True:
+            memory = FitMemory()
+        elif memory is False:
+            memory = None
+        elif memory is not None and not isinstance(memory, FitMemory):
+            raise InputError(f"memory must be a FitMemory, True, False or None, got {memory!r}")
+        self.memory = memory
 
     def _candidates(self) -> dict[str, Forecaster]:
         cands = dict(self.candidates) if self.candidates is not None else default_candidates()
@@ -227,7 +243,9 @@ class AutoForecaster(Forecaster):
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", ModelWarning)
                     try:
-                        dists[name] = model.clone().fit(train).predict_distribution(h)
+                        fitted = (self.memory.fit(model, train) if self.memory is not None
+                                  else model.clone().fit(train))
+                        dists[name] = fitted.predict_distribution(h)
                     except ResurgenceError:
                         failed.add(name)
             fits[origin] = (y, dists)
