@@ -72,6 +72,8 @@ def test_matches_the_row_by_row_definition_on_random_frames():
     (lambda y: y.assign(end=y["end"] + pd.Timedelta(days=40)), "overlap"),
     (lambda y: y.drop(columns="value"), "lacks columns: value"),
     (lambda y: y.iloc[:0], "empty model frame"),
+    (lambda y: y.assign(start=y["start"].dt.tz_localize("UTC"),
+                        end=y["end"].dt.tz_localize("UTC")), "without a time zone"),
 ])
 def test_refusals(change, message):
     starts = pd.date_range("2024-01-01", periods=3, freq="MS")

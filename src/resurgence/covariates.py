@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, SeriesError
-from .months import as_monthly_series, format_month, month_fractions, month_range, to_month
+from .months import (as_monthly_series, format_month, month_fractions, month_numbers,
+                     month_range, months_from_numbers, to_month)
 from .ramadan import ramadan_share
 
 __all__ = ["as_model_frame", "frame_to_monthly", "CalendarDesign", "FRAME_COLUMNS"]
@@ -103,6 +104,8 @@ def as_model_frame(y: Any) -> pd.DataFrame:
         if not frame["start"].is_monotonic_increasing:
             frame = frame.sort_values("start", kind="stable")
         frame = frame.reset_index(drop=True)
+        if frame["start"].dt.tz is not None or frame["end"].dt.tz is not None:
+            raise SeriesError("model frame start and end must be dates without a time zone")
         start, end = frame["start"].to_numpy(), frame["end"].to_numpy()
         if np.isnan(frame["value"].to_numpy()).any():
             raise SeriesError("model frame has missing or non-numeric values")
@@ -112,21 +115,15 @@ def as_model_frame(y: Any) -> pd.DataFrame:
             raise SeriesError("model frame has an interval whose end is not after its start")
         if (start[1:] < end[:-1]).any():
             raise SeriesError("model frame intervals overlap: give one non-overlapping set")
-        if start.dtype.kind == "M" and end.dtype.kind == "M":  # naive: month arithmetic in numpy
-            first = start.astype("datetime64[M]")
-            month = first.astype("datetime64[us]")
-            whole = (start == month) & (end == (first + 1).astype("datetime64[us]"))
-        else:
-            starts = frame["start"].dt.to_period("M").dt.to_timestamp()
-            whole = ((frame["start"] == starts) & (
-                frame["end"] == starts + pd.offsets.MonthBegin(1))).to_numpy()
-            month = starts.to_numpy()
+        number = month_numbers(frame["start"])
+        month = months_from_numbers(number)
+        whole = (start == month.to_numpy()) & (end == months_from_numbers(number + 1).to_numpy())
         months = np.ones(len(frame))
         odd = np.flatnonzero(~whole)  # only odd intervals need the day arithmetic
         months[odd] = [float(month_fractions(a, b).sum())
                        for a, b in zip(frame["start"].iloc[odd], frame["end"].iloc[odd])]
         frame = pd.DataFrame({"start": frame["start"], "end": frame["end"],
-                              "month": pd.Series(month), "months": months,
+                              "month": month, "months": months,
                               "value": frame["value"]})
         cutoff = to_month(frame["end"].max() - pd.Timedelta(days=1)) + pd.offsets.MonthBegin(1)
         if y.attrs.get("cutoff") is not None:  # e.g. a backtest origin after a gap
